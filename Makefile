@@ -1,0 +1,133 @@
+# sandbox - setuid-free Linux sandbox launcher.
+# make [all] | check | deps | install | uninstall | asan | analyze | lint | format | bench | clean
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+DATADIR     ?= $(PREFIX)/share
+SYSCONFDIR  ?= /etc
+DESTDIR     ?=
+VERSION     := 0.1.0
+
+CC          ?= cc
+PKG_CONFIG  ?= pkg-config
+PKGS        := libseccomp libcap inih libnl-3.0 libnl-route-3.0
+BUILD       ?= build
+
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 \
+        -Wpointer-arith -Wwrite-strings -Wundef -Wvla -Wimplicit-fallthrough \
+        -Wno-missing-field-initializers
+HARDEN := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection -fPIE
+ifneq ($(CI),)
+WERROR ?= -Werror
+endif
+OPT    ?= -O2 -g
+CFLAGS ?=
+CFLAGS_ALL  = -std=gnu11 $(OPT) $(WARN) $(WERROR) $(HARDEN) \
+              -DVERSION='"$(VERSION)"' -DSYSCONFDIR='"$(SYSCONFDIR)"' \
+              $(shell $(PKG_CONFIG) --cflags $(PKGS)) $(CFLAGS)
+LDFLAGS_ALL = -pie -Wl,-z,relro,-z,now $(LDFLAGS)
+LIBS        = $(shell $(PKG_CONFIG) --libs $(PKGS))
+
+SRCS := $(wildcard src/*.c)
+OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+
+.PHONY: all check unit integration guest deps deps-apps install uninstall asan analyze lint format bench clean fuzz
+all: $(BUILD)/sandbox $(BUILD)/probe
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+$(BUILD)/sandbox: $(OBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $(OBJS) $(LIBS)
+
+# The probe runs inside sandboxes of every kind (chroots too): static, no sanitizers.
+$(BUILD)/probe: $(wildcard tests/probe/*.c tests/probe/*.h) | $(BUILD)/obj
+	$(CC) -static -O2 -Wall -Wextra -o $@ $(wildcard tests/probe/*.c)
+
+# ---- tests -----------------------------------------------------------------
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+CMOCKA     := $(shell $(PKG_CONFIG) --cflags --libs cmocka)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) $(wildcard tests/unit/*.h) | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) -Isrc $(LDFLAGS_ALL) -o $@ $< $(LIB_OBJS) $(LIBS) $(CMOCKA)
+
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(patsubst tests/fuzz/%.c,$(BUILD)/tests/%,$(FUZZ_SRCS))
+# Plain gcc build with the replay main(): every run replays the corpus.
+$(BUILD)/tests/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS_ALL) -Isrc $(LDFLAGS_ALL) -o $@ $< tests/fuzz/replay_main.c $(LIB_OBJS) $(LIBS)
+
+unit: $(UNIT_BINS) $(FUZZ_BINS)
+	@tests/run-unit.sh $(UNIT_BINS) -- $(FUZZ_BINS)
+
+integration: all
+	@tests/integration/run.sh
+
+guest: all
+	@tests/vm/run.sh
+
+# Everything, ending with one "N passed, N failed, N skipped" line.
+check: all $(UNIT_BINS) $(FUZZ_BINS)
+	@tests/check.sh
+
+# libFuzzer builds (clang), for longer runs: make fuzz FUZZ_SECONDS=60
+FUZZ_SECONDS ?= 30
+fuzz:
+	@tests/fuzz/run-libfuzzer.sh $(FUZZ_SECONDS)
+
+# ---- dependencies ---------------------------------------------------------
+DEPS_BUILD := gcc make pkg-config libseccomp-dev libcap-dev libinih-dev libnl-3-dev \
+              libnl-route-3-dev libcmocka-dev
+DEPS_TEST  := busybox-static qemu-system-x86 iproute2 util-linux libcap2-bin procps \
+              mandoc shellcheck clang libclang-rt-14-dev python3 xz-utils
+deps:
+	@missing=$$(for p in $(DEPS_BUILD) $(DEPS_TEST); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps: installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "make deps: everything is installed"; fi
+
+# ---- install ----------------------------------------------------------------
+install: $(BUILD)/sandbox
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d
+	install -m 0755 $(BUILD)/sandbox $(DESTDIR)$(BINDIR)/sandbox
+	install -m 0644 man/sandbox.1 $(DESTDIR)$(MANDIR)/man1/sandbox.1
+	install -m 0644 man/sandbox-profile.5 $(DESTDIR)$(MANDIR)/man5/sandbox-profile.5
+	for f in profiles.d/*.conf; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/sandbox $(DESTDIR)$(MANDIR)/man1/sandbox.1 $(DESTDIR)$(MANDIR)/man5/sandbox-profile.5
+	for f in profiles.d/*.conf; do rm -f $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d/$$(basename $$f); done
+	-rmdir $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d $(DESTDIR)$(SYSCONFDIR)/sandbox 2>/dev/null
+
+# ---- quality ---------------------------------------------------------------
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
+		LDFLAGS="-fsanitize=address,undefined" all
+	ASAN_OPTIONS=detect_leaks=0 SANDBOX=$(CURDIR)/build-asan/sandbox PROBE=$(CURDIR)/build/probe \
+		tests/integration/run.sh --root-only
+
+analyze:
+	$(MAKE) BUILD=build-analyze OPT="-O2 -fanalyzer" all
+	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		$(shell $(PKG_CONFIG) --cflags-only-I $(PKGS)) src/
+
+lint:
+	shellcheck -x tests/*.sh tests/integration/*.sh tests/vm/*.sh .ci/run
+	@! grep -nE '\bopen(at)?\([^;]*O_RDONLY' src/*.c | grep -v O_CLOEXEC || \
+		{ echo "lint: fd opened without O_CLOEXEC"; exit 1; }
+	@if command -v mandoc >/dev/null; then mandoc -Tlint -Wwarning man/*.[15]; fi
+
+format:
+	clang-format -i src/*.c src/*.h
+
+clean:
+	rm -rf $(BUILD) build-asan build-analyze

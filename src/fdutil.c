@@ -1,0 +1,158 @@
+/* fdutil.c - see fdutil.h. */
+#define _GNU_SOURCE
+#include "fdutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+ssize_t read_full(int fd, void *buf, size_t n) {
+        size_t done = 0;
+
+        while (done < n) {
+                ssize_t k = read(fd, (char *)buf + done, n - done);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return negative_errno();
+                if (k == 0)
+                        break;
+                done += (size_t)k;
+        }
+        return (ssize_t)done;
+}
+
+int write_full(int fd, const void *buf, size_t n) {
+        size_t done = 0;
+
+        while (done < n) {
+                ssize_t k = write(fd, (const char *)buf + done, n - done);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return negative_errno();
+                done += (size_t)k;
+        }
+        return 0;
+}
+
+int read_all(int fd, size_t max, char **ret, size_t *ret_len) {
+        size_t cap = 4096, len = 0;
+        char *buf = malloc(cap + 1);
+
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t k;
+                if (len == cap) {
+                        char *n;
+                        if (cap > max) {
+                                free(buf);
+                                return -EFBIG;
+                        }
+                        cap *= 2;
+                        n = realloc(buf, cap + 1);
+                        if (!n) {
+                                free(buf);
+                                return -ENOMEM;
+                        }
+                        buf = n;
+                }
+                k = read(fd, buf + len, cap - len);
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0) {
+                        int r = negative_errno();
+                        free(buf);
+                        return r;
+                }
+                if (k == 0)
+                        break;
+                len += (size_t)k;
+        }
+        if (len > max) {
+                free(buf);
+                return -EFBIG;
+        }
+        buf[len] = 0;
+        *ret = buf;
+        if (ret_len)
+                *ret_len = len;
+        return 0;
+}
+
+int read_file_at(int dirfd, const char *path, size_t max, char **ret) {
+        _cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+        if (fd < 0)
+                return negative_errno();
+        return read_all(fd, max, ret, NULL);
+}
+
+int write_file_at(int dirfd, const char *path, const char *s) {
+        _cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+
+        if (fd < 0)
+                return negative_errno();
+        return write_full(fd, s, strlen(s));
+}
+
+static int fd_walk(int from, int keep, int (*op)(int fd)) {
+        DIR *d = opendir("/proc/self/fd");
+        struct dirent *de;
+
+        if (!d)
+                return negative_errno();
+        while ((de = readdir(d))) {
+                int fd = atoi(de->d_name);
+                if (de->d_name[0] == '.' || fd < from || fd == dirfd(d) || fd == keep)
+                        continue;
+                op(fd);
+        }
+        closedir(d);
+        return 0;
+}
+
+static int set_cloexec(int fd) { return fcntl(fd, F_SETFD, FD_CLOEXEC); }
+static int close_one(int fd) { return close(fd); }
+
+int fd_cloexec_from(int from) {
+        if (syscall(SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+                return 0;
+        return fd_walk(from, -1, set_cloexec);
+}
+
+int fd_close_from(int from, int keep) {
+        if (keep < from && syscall(SYS_close_range, (unsigned)from, ~0U, 0) == 0)
+                return 0;
+        return fd_walk(from, keep, close_one);
+}
+
+static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
+
+int fd_close_except(const int *keep, size_t n) {
+        int sorted[16];
+        size_t m = 0;
+        unsigned lo = 0;
+
+        for (size_t i = 0; i < n && m < ELEMENTSOF(sorted); i++)
+                if (keep[i] >= 0)
+                        sorted[m++] = keep[i];
+        qsort(sorted, m, sizeof(int), cmp_int);
+        for (size_t i = 0; i <= m; i++) {
+                unsigned hi = i < m ? (unsigned)sorted[i] : ~0U;
+                if (hi > lo && syscall(SYS_close_range, lo, i < m ? hi - 1 : hi, 0) < 0) {
+                        for (unsigned fd = lo; fd < hi && fd < 65536; fd++)
+                                close((int)fd); /* old kernel: slow path */
+                }
+                lo = hi + 1;
+        }
+        return 0;
+}

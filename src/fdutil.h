@@ -1,0 +1,25 @@
+/* fdutil.h - EINTR-safe I/O and fd helpers (read_full, write_full,
+ * read_all, close_range with fallback).
+ * Owns nothing. Used in every process. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads/writes exactly n bytes, retrying on EINTR and short transfers.
+ * read_full returns the number of bytes read (short only at EOF). */
+ssize_t read_full(int fd, void *buf, size_t n);
+int write_full(int fd, const void *buf, size_t n);
+/* Reads the whole fd into an allocated NUL-terminated buffer; -EFBIG if
+ * it holds more than max bytes. */
+int read_all(int fd, size_t max, char **ret, size_t *ret_len);
+/* Reads a small file (e.g. in /proc) relative to dirfd. */
+int read_file_at(int dirfd, const char *path, size_t max, char **ret);
+/* Writes a string to a file relative to dirfd (O_WRONLY, no create). */
+int write_file_at(int dirfd, const char *path, const char *s);
+/* Marks every fd >= from close-on-exec (close_range, else /proc/self/fd). */
+int fd_cloexec_from(int from);
+/* Closes every fd >= from except `keep` (-1 for none). */
+int fd_close_from(int from, int keep);
+/* Closes every fd except the n in keep[] (any order, -1 entries ignored). */
+int fd_close_except(const int *keep, size_t n);

@@ -1,0 +1,181 @@
+/* main.c - the launcher's steps: refuse setuid, parse the command line,
+ * resolve the profile into one policy, run it, exit with its status.
+ * Owns nothing. Runs in the parent. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "log.h"
+#include "policy.h"
+#include "profile.h"
+#include "sandbox.h"
+
+#ifndef VERSION
+#define VERSION "0.1.0"
+#endif
+
+#define EXIT_LAUNCHER 125
+
+/* A setuid or setgid launcher would hand every user root's powers over
+ * namespaces: refuse to run in that state, even for root. */
+static int refuse_setid(void) {
+        struct stat st;
+
+        if (getuid() != geteuid() || getgid() != getegid())
+                return log_error_errno(-EPERM, "refusing to run setuid or setgid; install sandbox without those bits");
+        if (stat("/proc/self/exe", &st) == 0 && (st.st_mode & (S_ISUID | S_ISGID)))
+                return log_error_errno(-EPERM, "refusing to run: the binary has the setuid or setgid bit set");
+        return 0;
+}
+
+static const char *base_name(const char *path) {
+        const char *s = strrchr(path, '/');
+        return s ? s + 1 : path;
+}
+
+struct vars_storage {
+        char uid[16];
+        char id[300];
+};
+
+static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *program, const char *id) {
+        const char *home = getenv("HOME");
+        struct passwd *pw;
+
+        if (!home || home[0] != '/') {
+                pw = getpwuid(getuid());
+                home = pw ? pw->pw_dir : NULL;
+        }
+        snprintf(s->uid, sizeof(s->uid), "%u", (unsigned)getuid());
+        if (id)
+                snprintf(s->id, sizeof(s->id), "%s", id);
+        else
+                snprintf(s->id, sizeof(s->id), "%s-%d", program, (int)getpid());
+        *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id};
+}
+
+/* argv -> profile lookup -> parse -> overrides -> validate: one policy. */
+static int resolve_policy(const struct cli_args *a, const char *program, struct policy **ret) {
+        _cleanup_(policy_freep) struct policy *p = policy_new();
+        struct profile_request req = {.program = program, .profile = a->profile, .noprofile = a->noprofile};
+        struct vars_storage vs;
+        _cleanup_free_ char *err = NULL;
+        struct origin o = {0};
+        const struct key_def *k;
+        int r;
+
+        if (!p)
+                return log_error_errno(-ENOMEM, "out of memory");
+        fill_vars(&req.vars, &vs, program, a->id);
+        r = profile_search_path(&req.dirs);
+        if (r < 0)
+                return log_error_errno(r, "out of memory");
+        r = profile_load(&req, p, &err);
+        for (size_t i = 0; r == 0 && i < a->n_overrides; i++) {
+                char opt[64];
+                snprintf(opt, sizeof(opt), "--%s", a->overrides[i].option);
+                r = profile_apply_override(p, a->overrides[i].assignment, opt, &req.vars, &err);
+        }
+        profile_strv_free(req.dirs);
+        if (r < 0) {
+                fprintf(stderr, "%s\n", err ? err : strerror(-r));
+                return r;
+        }
+        r = policy_validate(p, &err, &o);
+        if (r < 0) {
+                if (o.line)
+                        fprintf(stderr, "%s:%u: %s\n", o.file, o.line, err);
+                else
+                        fprintf(stderr, "%s: %s\n", o.file ? o.file : "sandbox", err);
+                return r;
+        }
+        *ret = TAKE_PTR(p);
+        (void)k;
+        return 0;
+}
+
+static int run(const struct cli_args *a) {
+        _cleanup_(policy_freep) struct policy *p = NULL;
+        const struct key_def *k;
+        struct sandbox_opts o = {.id = a->id, .verbose = a->verbosity > 0};
+        struct sandbox_result res = {0};
+        int r;
+
+        r = resolve_policy(a, base_name(a->argv[0]), &p);
+        if (r < 0)
+                return EXIT_LAUNCHER;
+        k = policy_first_unsupported(p);
+        if (k) {
+                const struct origin *or = &p->origin[policy_key_index(k)];
+                log_error("[%s] %s is not supported yet (set at %s%s%u)", k->section, k->key,
+                          or->file ? or->file : "?", or->line ? ":" : "", or->line);
+                return EXIT_LAUNCHER;
+        }
+        r = sandbox_run(p, a->argv, &o, &res);
+        if (r < 0)
+                return EXIT_LAUNCHER;
+        return res.exit_code;
+}
+
+static int print_profile(const struct cli_args *a) {
+        _cleanup_(policy_freep) struct policy *p = NULL;
+
+        if (resolve_policy(a, base_name(a->print_program), &p) < 0)
+                return EXIT_LAUNCHER;
+        return policy_print(p, stdout) < 0 || fflush(stdout) != 0 ? EXIT_LAUNCHER : 0;
+}
+
+static int list_profiles(void) {
+        char **dirs = NULL;
+
+        if (profile_search_path(&dirs) < 0)
+                return EXIT_LAUNCHER;
+        printf("# App profiles (first match on the search path wins):\n");
+        profile_list(dirs, stdout);
+        profile_strv_free(dirs);
+        return 0;
+}
+
+int main(int argc, char **argv) {
+        struct cli_args a;
+        int r;
+
+        if (refuse_setid() < 0)
+                return EXIT_LAUNCHER;
+        if (cli_parse(argc, argv, &a) < 0)
+                return EXIT_LAUNCHER;
+        log_set_level(a.verbosity < 0 ? LOG_ERR : a.verbosity > 0 ? LOG_DEBUG : LOG_ERR);
+        switch (a.action) {
+        case ACTION_HELP:
+                cli_help(stdout);
+                r = 0;
+                break;
+        case ACTION_VERSION:
+                printf("sandbox %s\n", VERSION);
+                r = 0;
+                break;
+        case ACTION_LIST_OPTIONS:
+                cli_list_options(stdout);
+                r = 0;
+                break;
+        case ACTION_LIST_PROFILES:
+                r = list_profiles();
+                break;
+        case ACTION_PRINT_PROFILE:
+                r = print_profile(&a);
+                break;
+        case ACTION_CHECK:
+                log_error("--check is not supported yet");
+                r = EXIT_LAUNCHER;
+                break;
+        default:
+                r = run(&a);
+        }
+        cli_args_free(&a);
+        return r;
+}

@@ -1,0 +1,512 @@
+/* profile.c - see profile.h. Lookup order (DESIGN.md section 2):
+ *   --profile NAME|PATH; else in each directory of the search path
+ *   PROGRAM.conf (first found), then drop-ins PROGRAM.conf.d/(*).conf from
+ *   all directories in lexical order (an earlier directory's file of the
+ *   same name masks a later one's); with no PROGRAM.conf anywhere the same
+ *   for default.conf; with none of those the built-in default.
+ * Includes are applied before the including file's own keys, once each
+ * (a diamond is fine, a loop is an error), at most 8 deep. */
+#define _GNU_SOURCE
+#include "profile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fdutil.h"
+#include "macro.h"
+#include "profile_parse.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+const char profile_builtin_default[] =
+        "# The built-in default profile, used when no PROGRAM.conf and no\n"
+        "# default.conf exist on the profile search path.\n"
+        "[profile]\n"
+        "description = Built-in default: no network, read-only system, private home, tmp and dev\n"
+        "[filesystem]\n"
+        "root = tmpfs\n"
+        "ro-bind = /usr\n"
+        "ro-bind = -/bin\n"
+        "ro-bind = -/sbin\n"
+        "ro-bind = -/lib\n"
+        "ro-bind = -/lib32\n"
+        "ro-bind = -/lib64\n"
+        "ro-bind = -/libx32\n"
+        "ro-bind = /etc\n"
+        "hide = /etc/shadow\n"
+        "hide = /etc/gshadow\n"
+        "hide = /etc/sandbox\n"
+        "private-home = yes\n"
+        "private-tmp = yes\n"
+        "private-dev = yes\n"
+        "[environment]\n"
+        "keep = PATH\n"
+        "keep = HOME\n"
+        "keep = USER\n"
+        "keep = LOGNAME\n"
+        "keep = SHELL\n"
+        "keep = TERM\n"
+        "keep = COLORTERM\n"
+        "keep = LANG\n"
+        "keep = LANGUAGE\n"
+        "keep = LC_*\n"
+        "keep = TZ\n"
+        "[network]\n"
+        "mode = none\n";
+
+struct loader {
+        const struct profile_request *req;
+        struct policy *p;
+        char *error;                         /* first error, complete line */
+        const char *stack[PROFILE_MAX_INCLUDE_DEPTH + 1];
+        size_t depth;
+        char **done;                         /* includes already applied */
+        size_t n_done;
+};
+
+static int loader_fail(struct loader *l, const char *file, unsigned line, const char *fmt, ...) _printf_(4, 5);
+static int loader_fail(struct loader *l, const char *file, unsigned line, const char *fmt, ...) {
+        va_list ap;
+        char *msg = NULL;
+
+        if (l->error)
+                return -EINVAL;
+        va_start(ap, fmt);
+        if (vasprintf(&msg, fmt, ap) < 0)
+                msg = NULL;
+        va_end(ap);
+        if (line)
+                (void)!asprintf(&l->error, "%s:%u: %s", file, line, msg ? msg : "error");
+        else
+                (void)!asprintf(&l->error, "%s: %s", file, msg ? msg : "error");
+        free(msg);
+        return -EINVAL;
+}
+
+void profile_strv_free(char **v) {
+        if (!v)
+                return;
+        for (char **s = v; *s; s++)
+                free(*s);
+        free(v);
+}
+
+static int strv_push(char ***v, size_t *n, const char *s) {
+        char **nv = realloc(*v, (*n + 2) * sizeof(char *));
+
+        if (!nv)
+                return -ENOMEM;
+        *v = nv;
+        nv[*n] = strdup(s);
+        if (!nv[*n])
+                return -ENOMEM;
+        nv[++*n] = NULL;
+        return 0;
+}
+
+int profile_search_path(char ***ret) {
+        const char *env = getenv("SANDBOX_PROFILE_PATH");
+        char **v = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r = 0;
+
+        if (!v)
+                return -ENOMEM;
+        if (env) {
+                _cleanup_free_ char *copy = strdup(env);
+                char *save = NULL;
+                if (!copy)
+                        r = -ENOMEM;
+                for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && r == 0; d = strtok_r(NULL, ":", &save))
+                        r = strv_push(&v, &n, d);
+        } else {
+                const char *xdg = getenv("XDG_CONFIG_HOME");
+                const char *home = getenv("HOME");
+                _cleanup_free_ char *user = NULL;
+                if (geteuid() != 0 && xdg && xdg[0] == '/')
+                        (void)!asprintf(&user, "%s/sandbox/profiles.d", xdg);
+                else if (geteuid() != 0 && home && home[0] == '/')
+                        (void)!asprintf(&user, "%s/.config/sandbox/profiles.d", home);
+                if (user)
+                        r = strv_push(&v, &n, user);
+                if (r == 0)
+                        r = strv_push(&v, &n, SYSCONFDIR "/sandbox/profiles.d");
+        }
+        if (r < 0) {
+                profile_strv_free(v);
+                return r;
+        }
+        *ret = v;
+        return 0;
+}
+
+/* Opens a profile file safely: no symlink as the last component, a regular
+ * file owned by root or the caller and not writable by group or others.
+ * Returns the fd, -ENOENT when absent, or fails with a message. */
+static int open_profile(struct loader *l, const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+        struct stat st;
+
+        if (fd < 0 && errno == ENOENT)
+                return -ENOENT;
+        if (fd < 0 && errno == ELOOP)
+                return loader_fail(l, path, 0, "refusing a profile that is a symbolic link");
+        if (fd < 0)
+                return loader_fail(l, path, 0, "cannot open profile: %s", strerror(errno));
+        if (fstat(fd, &st) < 0)
+                return loader_fail(l, path, 0, "cannot stat profile: %s", strerror(errno));
+        if (!S_ISREG(st.st_mode))
+                return loader_fail(l, path, 0, "not a regular file");
+        if (st.st_uid != 0 && st.st_uid != geteuid())
+                return loader_fail(l, path, 0, "refusing a profile owned by uid %u (only root or uid %u)",
+                                   (unsigned)st.st_uid, (unsigned)geteuid());
+        if (st.st_mode & (S_IWGRP | S_IWOTH))
+                return loader_fail(l, path, 0, "refusing a profile writable by group or others (chmod go-w '%s')", path);
+        return TAKE_FD(fd);
+}
+
+/* Finds NAME.conf in the search path; returns an allocated path or NULL. */
+static char *find_profile(struct loader *l, const char *name) {
+        for (char **d = l->req->dirs; *d; d++) {
+                char *path = NULL;
+                struct stat st;
+                if (asprintf(&path, "%s/%s.conf", *d, name) < 0)
+                        return NULL;
+                if (lstat(path, &st) == 0)
+                        return path;
+                free(path);
+        }
+        return NULL;
+}
+
+static int apply_file(struct loader *l, const char *path, const char *data, size_t len);
+
+static int apply_path(struct loader *l, const char *path) {
+        _cleanup_close_ int fd = open_profile(l, path);
+        _cleanup_free_ char *data = NULL;
+        size_t len = 0;
+        int r;
+
+        if (fd == -ENOENT)
+                return loader_fail(l, path, 0, "no such profile");
+        if (fd < 0)
+                return fd;
+        r = read_all(fd, PROFILE_MAX_SIZE, &data, &len);
+        if (r == -EFBIG)
+                return loader_fail(l, path, 0, "profile larger than 1 MiB");
+        if (r < 0)
+                return loader_fail(l, path, 0, "cannot read profile: %s", strerror(-r));
+        return apply_file(l, path, data, len);
+}
+
+static int apply_include(struct loader *l, const char *file, unsigned line, const char *name) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!value_is_plain_name(name))
+                return loader_fail(l, file, line, "invalid include '%s' (a profile name: no '/', no leading '.')", name);
+        for (size_t i = 0; i < l->depth; i++)
+                if (streq(l->stack[i], name))
+                        return loader_fail(l, file, line, "include loop: '%s' includes itself", name);
+        for (size_t i = 0; i < l->n_done; i++)
+                if (streq(l->done[i], name))
+                        return 0; /* applied already (diamond) */
+        if (l->depth >= PROFILE_MAX_INCLUDE_DEPTH)
+                return loader_fail(l, file, line, "includes nested deeper than %d", PROFILE_MAX_INCLUDE_DEPTH);
+        path = find_profile(l, name);
+        if (!path)
+                return loader_fail(l, file, line, "included profile '%s' not found on the profile path", name);
+        l->stack[l->depth++] = name;
+        r = apply_path(l, path);
+        l->depth--;
+        if (r < 0)
+                return r;
+        return strv_push(&l->done, &l->n_done, name);
+}
+
+static int apply_entry(struct loader *l, const char *file, const struct profile_entry *e) {
+        const struct key_def *k = policy_find_key(e->section, e->key);
+        _cleanup_free_ char *expanded = NULL, *bad = NULL, *msg = NULL;
+        const char *v = e->value;
+        int r;
+
+        if (!policy_section_known(e->section)) {
+                const char *hint = policy_suggest_key("", e->key);
+                return loader_fail(l, file, e->line, "unknown section [%s]%s%s%s", e->section,
+                                   hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
+        }
+        if (!k) {
+                const char *hint = policy_suggest_key(e->section, e->key);
+                return loader_fail(l, file, e->line, "unknown key '%s' in [%s]%s%s%s", e->key, e->section,
+                                   hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        }
+        if (!(k->flags & KF_NOEXPAND)) {
+                r = value_expand(e->value, &l->req->vars, &expanded, &bad);
+                if (r == -EINVAL)
+                        return loader_fail(l, file, e->line, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
+                                           "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID}; all must be set)",
+                                           bad ? bad : "?", e->value);
+                if (r < 0)
+                        return r;
+                v = expanded;
+        }
+        struct origin o = {policy_intern_file(l->p, file), e->line};
+        if (!o.file)
+                return -ENOMEM;
+        r = policy_set(l->p, k, v, o, true, &msg);
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
+                return loader_fail(l, file, e->line, "%s", msg ? msg : "invalid value");
+        return 0;
+}
+
+/* Applies one parsed file: its includes first, then its own keys. */
+static int apply_file(struct loader *l, const char *path, const char *data, size_t len) {
+        struct profile_file *f = NULL;
+        _cleanup_free_ char *msg = NULL;
+        unsigned line = 0;
+        int r;
+
+        r = profile_parse_buffer(data, len, &f, &line, &msg);
+        if (r == -EINVAL)
+                return loader_fail(l, path, line, "%s", msg);
+        if (r < 0)
+                return r;
+        r = strlist_add(&l->p->sources, path, (struct origin){NULL, 0});
+        for (size_t i = 0; r == 0 && i < f->n; i++)
+                if (streq(f->entries[i].section, "profile") && streq(f->entries[i].key, "include"))
+                        r = apply_include(l, path, f->entries[i].line, f->entries[i].value);
+        for (size_t i = 0; r == 0 && i < f->n; i++)
+                r = apply_entry(l, path, &f->entries[i]);
+        profile_file_free(f);
+        return r;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Drop-ins NAME.conf.d/(*).conf from every directory, sorted by file name;
+ * the first directory that has a given file name wins. */
+static int apply_dropins(struct loader *l, const char *name) {
+        char **names = NULL, **paths = NULL;
+        size_t n = 0, np = 0;
+        int r = 0;
+
+        for (char **d = l->req->dirs; *d && r == 0; d++) {
+                _cleanup_free_ char *dir = NULL;
+                DIR *dh;
+                struct dirent *de;
+                if (asprintf(&dir, "%s/%s.conf.d", *d, name) < 0)
+                        return -ENOMEM;
+                dh = opendir(dir);
+                if (!dh)
+                        continue;
+                while ((de = readdir(dh)) && r == 0) {
+                        size_t len = strlen(de->d_name);
+                        bool seen = false;
+                        if (de->d_name[0] == '.' || len < 6 || !streq(de->d_name + len - 5, ".conf"))
+                                continue;
+                        for (size_t i = 0; i < n; i++)
+                                seen = seen || streq(names[i], de->d_name);
+                        if (seen)
+                                continue;
+                        _cleanup_free_ char *full = NULL;
+                        if (asprintf(&full, "%s/%s", dir, de->d_name) < 0)
+                                r = -ENOMEM;
+                        if (r == 0)
+                                r = strv_push(&names, &n, de->d_name);
+                        if (r == 0) {
+                                /* store "name\0path" ordering by name: keep parallel arrays */
+                                r = strv_push(&paths, &np, full);
+                        }
+                }
+                closedir(dh);
+        }
+        if (r == 0 && n > 0) {
+                /* sort paths by their file name: pair them up first */
+                char **pairs = calloc(n, sizeof(char *));
+                if (!pairs)
+                        r = -ENOMEM;
+                for (size_t i = 0; r == 0 && i < n; i++)
+                        if (asprintf(&pairs[i], "%s%c%s", names[i], '\x01', paths[i]) < 0)
+                                r = -ENOMEM;
+                if (r == 0)
+                        qsort(pairs, n, sizeof(char *), cmp_str);
+                for (size_t i = 0; r == 0 && i < n; i++)
+                        r = apply_path(l, strchr(pairs[i], '\x01') + 1);
+                for (size_t i = 0; pairs && i < n; i++)
+                        free(pairs[i]);
+                free(pairs);
+        }
+        profile_strv_free(names);
+        profile_strv_free(paths);
+        return r;
+}
+
+static int load_named(struct loader *l, const char *name, bool required) {
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        path = find_profile(l, name);
+        if (!path && required) {
+                _cleanup_free_ char *dirs = NULL;
+                size_t len = 0;
+                for (char **d = l->req->dirs; *d; d++)
+                        len += strlen(*d) + 1;
+                dirs = calloc(1, len + 1);
+                for (char **d = l->req->dirs; dirs && *d; d++) {
+                        strcat(dirs, *d);
+                        if (d[1])
+                                strcat(dirs, ":");
+                }
+                return loader_fail(l, name, 0, "profile not found (searched %s)", dirs ? dirs : "?");
+        }
+        if (!path)
+                return -ENOENT;
+        l->stack[l->depth++] = name;
+        r = apply_path(l, path);
+        l->depth--;
+        if (r < 0)
+                return r;
+        free(l->p->name);
+        l->p->name = strdup(name);
+        return apply_dropins(l, name);
+}
+
+static int load_builtin(struct loader *l) {
+        free(l->p->name);
+        l->p->name = strdup("builtin-default");
+        return apply_file(l, "<builtin-default>", profile_builtin_default, strlen(profile_builtin_default));
+}
+
+int profile_load(const struct profile_request *req, struct policy *p, char **ret_error) {
+        struct loader l = {.req = req, .p = p};
+        int r;
+
+        if (req->noprofile)
+                r = load_builtin(&l);
+        else if (req->profile && strchr(req->profile, '/')) {
+                r = apply_path(&l, req->profile);
+                if (r == 0) {
+                        free(p->name);
+                        p->name = strdup(req->profile);
+                }
+        } else if (req->profile) {
+                r = value_is_plain_name(req->profile)
+                            ? load_named(&l, req->profile, true)
+                            : loader_fail(&l, req->profile, 0, "invalid profile name (a plain name or a path with '/')");
+        } else {
+                r = value_is_plain_name(req->program) ? load_named(&l, req->program, false) : -ENOENT;
+                if (r == -ENOENT)
+                        r = load_named(&l, "default", false);
+                if (r == -ENOENT)
+                        r = load_builtin(&l);
+        }
+        for (size_t i = 0; i < l.n_done; i++)
+                free(l.done[i]);
+        free(l.done);
+        if (r < 0 && !l.error)
+                (void)!asprintf(&l.error, "cannot load profile: %s", strerror(-r));
+        if (r < 0) {
+                *ret_error = l.error;
+                return r;
+        }
+        return 0;
+}
+
+int profile_apply_override(struct policy *p, const char *assignment, const char *option,
+                           const struct value_vars *vars, char **ret_error) {
+        _cleanup_free_ char *copy = strdup(assignment);
+        _cleanup_free_ char *expanded = NULL, *bad = NULL, *msg = NULL;
+        char *dot, *eq;
+        const struct key_def *k;
+        const char *file;
+        int r;
+
+        if (!copy)
+                return -ENOMEM;
+        dot = strchr(copy, '.');
+        eq = strchr(copy, '=');
+        if (!dot || !eq || dot > eq) {
+                (void)!asprintf(ret_error, "%s: expected SECTION.KEY=VALUE, got '%s'", option, assignment);
+                return -EINVAL;
+        }
+        *dot = *eq = 0;
+        k = policy_find_key(copy, dot + 1);
+        if (!k) {
+                const char *hint = policy_suggest_key(copy, dot + 1);
+                (void)!asprintf(ret_error, "%s: unknown key '%s.%s'%s%s%s", option, copy, dot + 1,
+                                hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
+                return -EINVAL;
+        }
+        if (!(k->flags & KF_NOEXPAND)) {
+                r = value_expand(eq + 1, vars, &expanded, &bad);
+                if (r < 0) {
+                        (void)!asprintf(ret_error, "%s: cannot expand '%s'", option, bad ? bad : "?");
+                        return r;
+                }
+        }
+        file = policy_intern_file(p, option);
+        if (!file)
+                return -ENOMEM;
+        r = policy_set(p, k, expanded ? expanded : eq + 1, (struct origin){file, 0}, false, &msg);
+        if (r < 0)
+                (void)!asprintf(ret_error, "%s: %s", option, msg ? msg : strerror(-r));
+        return r;
+}
+
+static char *read_description(const char *path) {
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+        _cleanup_free_ char *data = NULL;
+        struct profile_file *f = NULL;
+        _cleanup_free_ char *msg = NULL;
+        unsigned line;
+        char *desc = NULL;
+
+        if (fd < 0 || read_all(fd, PROFILE_MAX_SIZE, &data, NULL) < 0)
+                return NULL;
+        if (profile_parse_buffer(data, strlen(data), &f, &line, &msg) < 0)
+                return strdup("(does not parse)");
+        for (size_t i = 0; i < f->n && !desc; i++)
+                if (streq(f->entries[i].section, "profile") && streq(f->entries[i].key, "description"))
+                        desc = strdup(f->entries[i].value);
+        profile_file_free(f);
+        return desc;
+}
+
+int profile_list(char **dirs, FILE *out) {
+        char **seen = NULL;
+        size_t n = 0;
+
+        for (char **d = dirs; *d; d++) {
+                struct dirent **list = NULL;
+                int k = scandir(*d, &list, NULL, alphasort);
+                for (int i = 0; i < k; i++) {
+                        const char *nm = list[i]->d_name;
+                        size_t len = strlen(nm);
+                        bool dup = false;
+                        if (nm[0] != '.' && len > 5 && streq(nm + len - 5, ".conf")) {
+                                _cleanup_free_ char *name = strndup(nm, len - 5), *path = NULL, *desc = NULL;
+                                for (size_t j = 0; name && j < n; j++)
+                                        dup = dup || streq(seen[j], name);
+                                if (name && !dup && asprintf(&path, "%s/%s", *d, nm) >= 0) {
+                                        desc = read_description(path);
+                                        fprintf(out, "%-20s %s%s%s\n", name, path, desc ? "  " : "", desc ? desc : "");
+                                        (void)strv_push(&seen, &n, name);
+                                }
+                        }
+                        free(list[i]);
+                }
+                free(list);
+        }
+        profile_strv_free(seen);
+        return 0;
+}

@@ -1,0 +1,42 @@
+/* profile.h - finds and loads the profile for a program: search path,
+ * NAME.conf, drop-ins, includes, default.conf and the built-in default,
+ * applied in order onto a struct policy.
+ * Owns struct profile_request. Runs in the parent before any launch. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "policy.h"
+#include "value.h"
+
+#define PROFILE_MAX_INCLUDE_DEPTH 8
+
+struct profile_request {
+        const char *program;  /* basename used for lookup */
+        const char *profile;  /* --profile NAME or PATH, or NULL */
+        bool noprofile;       /* --noprofile: built-in default only */
+        char **dirs;          /* search path, NULL-terminated */
+        struct value_vars vars;
+};
+
+/* The search path: $SANDBOX_PROFILE_PATH, else the user's config dir (not
+ * for root) and SYSCONFDIR/sandbox/profiles.d. NULL-terminated, allocated. */
+int profile_search_path(char ***ret);
+void profile_strv_free(char **v);
+
+/* Loads the profile onto p. On failure returns a negative errno and
+ * *ret_error is a complete one-line message ("FILE:LINE: ..."). */
+int profile_load(const struct profile_request *req, struct policy *p, char **ret_error);
+
+/* Applies one "section.key=value" override from the command line (origin
+ * is the option text). On failure *ret_error is a complete message. */
+int profile_apply_override(struct policy *p, const char *assignment, const char *option,
+                           const struct value_vars *vars, char **ret_error);
+
+/* Prints the app profiles found on the search path (name, path,
+ * description), one per line. */
+int profile_list(char **dirs, FILE *f);
+
+/* The built-in default profile text (for the man page and tests). */
+extern const char profile_builtin_default[];

@@ -1,0 +1,52 @@
+/* reaper.c - see reaper.h. Signals raised by the terminal (si_code
+ * SI_KERNEL) reach the program directly, as it shares the process group,
+ * so only signals sent with kill() are forwarded; that way Ctrl-C is
+ * delivered once, not twice. */
+#define _GNU_SOURCE
+#include "reaper.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "fdutil.h"
+#include "sync.h"
+
+const int reaper_forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, 0};
+
+static _Noreturn void finish(int sync_fd, int status) {
+        (void)sync_send(sync_fd, STAGE_EXIT, 0, status, NULL);
+        if (WIFEXITED(status))
+                _exit(WEXITSTATUS(status));
+        _exit(128 + WTERMSIG(status));
+}
+
+void reaper_run(int sigfd, int sync_fd, pid_t payload) {
+        /* Not ptraceable, no core dumps, /proc/1 unreadable by the program. */
+        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        for (;;) {
+                struct signalfd_siginfo si;
+                ssize_t k = read_full(sigfd, &si, sizeof(si));
+
+                if (k != (ssize_t)sizeof(si))
+                        _exit(125);
+                if (si.ssi_signo != SIGCHLD) {
+                        if (si.ssi_code != SI_KERNEL)
+                                (void)kill(payload, (int)si.ssi_signo);
+                        continue;
+                }
+                for (;;) {
+                        int status;
+                        pid_t w = waitpid(-1, &status, WNOHANG);
+                        if (w < 0 && errno == EINTR)
+                                continue;
+                        if (w <= 0)
+                                break;
+                        if (w == payload)
+                                finish(sync_fd, status); /* the kernel kills the rest */
+                }
+        }
+}

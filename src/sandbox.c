@@ -1,0 +1,359 @@
+/* sandbox.c - see sandbox.h.
+ *
+ * parent (host namespaces)                 child = PID 1 in the new namespaces
+ * clone(NEWUSER|NEWPID|NEWNS|...)   ──►    wait for "go"
+ * userns_write_maps                        mounts, hostname, network
+ * send "go"                                fork ─► PID 2: exec_payload()
+ * wait, forward signals, timeout           PID 1: reaper_run()
+ */
+#define _GNU_SOURCE
+#include "sandbox.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "fdutil.h"
+#include "log.h"
+#include "mounts.h"
+#include "net.h"
+#include "reaper.h"
+#include "sync.h"
+#include "userns.h"
+
+/* Everything the child needs; filled in by the parent before clone(). */
+struct launch {
+        const struct policy *p;
+        char **argv;
+        char **envp;
+        bool userns;
+        uid_t uid, outer_uid;
+        gid_t gid, outer_gid;
+        bool switch_ids;
+        char cwd[4096];
+        const char *home;
+        int sync_fd;     /* child's end */
+        sigset_t blocked;
+};
+
+static uint64_t now_us(void) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+static unsigned long clone_flags(const struct launch *l) {
+        const struct policy *p = l->p;
+        unsigned long f = CLONE_NEWNS;
+
+        if (l->userns)
+                f |= CLONE_NEWUSER;
+        if (p->ns_pid != TRI_NO)
+                f |= CLONE_NEWPID;
+        if (p->ns_ipc != TRI_NO)
+                f |= CLONE_NEWIPC;
+        if (p->ns_uts != TRI_NO)
+                f |= CLONE_NEWUTS;
+        if (p->ns_cgroup != TRI_NO)
+                f |= CLONE_NEWCGROUP;
+        if (p->net_mode != NET_HOST)
+                f |= CLONE_NEWNET;
+        return f;
+}
+
+/* Child: set up the namespaces, start the program as PID 2, become the
+ * reaper. Fail-closed: any error is reported and the child exits. */
+static _Noreturn void child_main(struct launch *l) {
+        const struct policy *p = l->p;
+        struct sync_msg go;
+        struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid};
+        const char *what = NULL;
+        pid_t pid;
+        int sigfd, r;
+
+        if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_PDEATHSIG");
+        if (sync_recv(l->sync_fd, &go) != 1 || go.stage != STAGE_GO)
+                _exit(125); /* the parent is gone or gave up */
+
+        r = mounts_setup(p, &mctx);
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_MOUNTS, -r, mctx.err_path);
+        if (p->ns_uts != TRI_NO && sethostname(p->hostname ? p->hostname : "sandbox",
+                                               strlen(p->hostname ? p->hostname : "sandbox")) < 0)
+                sync_fail(l->sync_fd, STAGE_HOSTNAME, errno, NULL);
+        r = net_setup_child(p, &what);
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_NETWORK, -r, what);
+
+        sigfd = signalfd(-1, &l->blocked, SFD_CLOEXEC);
+        if (sigfd < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "signalfd");
+        pid = fork();
+        if (pid < 0)
+                sync_fail(l->sync_fd, STAGE_FORK, errno, NULL);
+        if (pid == 0) {
+                struct exec_ctx ec = {
+                        .policy = p, .argv = l->argv, .envp = l->envp, .sync_fd = l->sync_fd,
+                        .switch_ids = l->switch_ids, .uid = l->uid, .gid = l->gid,
+                        .cwd = l->cwd[0] ? l->cwd : NULL, .home = l->home,
+                };
+                if (p->die_with_parent)
+                        (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                exec_payload(&ec);
+        }
+        /* PID 1 keeps nothing of the caller's: no terminal, no files. */
+        (void)fd_close_except((const int[]){sigfd, l->sync_fd}, 2);
+        reaper_run(sigfd, l->sync_fd, pid);
+}
+
+static int block_signals(sigset_t *ret_set, sigset_t *ret_old) {
+        sigemptyset(ret_set);
+        sigaddset(ret_set, SIGCHLD);
+        for (const int *s = reaper_forwarded_signals; *s; s++)
+                sigaddset(ret_set, *s);
+        if (sigprocmask(SIG_BLOCK, ret_set, ret_old) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static int start_timer(uint64_t ms) {
+        struct itimerspec its = {.it_value = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L}};
+        int fd;
+
+        if (ms == 0)
+                return -1;
+        fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (timerfd_settime(fd, 0, &its, NULL) < 0) {
+                int r = negative_errno();
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+/* Turns a child's failure report into one message and an exit code. */
+static int report_failure(const struct sync_msg *m) {
+        if (m->stage == STAGE_EXEC) {
+                log_error("'%s': %s", m->detail, strerror(m->err));
+                return m->err == ENOENT ? 127 : 126;
+        }
+        if (m->detail[0])
+                log_error("failed to %s: '%s': %s", sync_stage_name(m->stage), m->detail, strerror(m->err));
+        else
+                log_error("failed to %s: %s", sync_stage_name(m->stage), strerror(m->err));
+        return 125;
+}
+
+struct waiter {
+        pid_t pid;
+        int status;          /* PID 1's own wait status */
+        bool reaped;
+        bool have_exit;      /* PID 1 sent the program's status */
+        int program_status;
+        bool failed;
+        struct sync_msg failure;
+        bool timed_out;
+        bool forward_tty;    /* forward terminal signals too (new session) */
+};
+
+static void handle_msg(struct waiter *w, const struct sync_msg *m) {
+        if (m->stage == STAGE_EXIT) {
+                w->have_exit = true;
+                w->program_status = m->status;
+        } else if (m->stage != STAGE_READY && !w->failed) {
+                w->failed = true;
+                w->failure = *m;
+        }
+}
+
+static void drain_sync(struct waiter *w, int fd) {
+        struct sync_msg m;
+
+        while (recv(fd, &m, sizeof(m), MSG_DONTWAIT) == (ssize_t)sizeof(m))
+                handle_msg(w, &m);
+}
+
+static void handle_signal(struct waiter *w, int sigfd) {
+        struct signalfd_siginfo si;
+
+        if (read_full(sigfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+                return;
+        if (si.ssi_signo == SIGCHLD) {
+                int st;
+                pid_t r = waitpid(w->pid, &st, WNOHANG);
+                if (r == w->pid) {
+                        w->reaped = true;
+                        w->status = st;
+                }
+                return;
+        }
+        /* A terminal's signals reach the program through its process
+         * group; forward them only when it has a session of its own. */
+        if (si.ssi_code != SI_KERNEL || w->forward_tty)
+                (void)kill(w->pid, (int)si.ssi_signo);
+}
+
+static int wait_child(struct waiter *w, int sigfd, int sync_fd, int timer_fd) {
+        while (!w->reaped) {
+                struct pollfd pfd[3] = {{sigfd, POLLIN, 0}, {sync_fd, POLLIN, 0}, {timer_fd, POLLIN, 0}};
+                int n = poll(pfd, timer_fd >= 0 ? 3 : 2, -1);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return negative_errno();
+                if (pfd[1].revents & POLLIN) {
+                        struct sync_msg m;
+                        if (sync_recv(sync_fd, &m) == 1) {
+                                handle_msg(w, &m);
+                                if (w->failed)
+                                        (void)kill(w->pid, SIGKILL);
+                        }
+                } else if (pfd[1].revents & (POLLHUP | POLLERR))
+                        sync_fd = -1; /* everyone in the sandbox closed it; keep waiting */
+                if (pfd[2].revents & POLLIN) {
+                        w->timed_out = true;
+                        (void)kill(w->pid, SIGKILL); /* PID 1: the kernel kills the rest */
+                        timer_fd = -1;
+                }
+                if (pfd[0].revents & POLLIN)
+                        handle_signal(w, sigfd);
+        }
+        return 0;
+}
+
+static int exit_code(const struct waiter *w, struct sandbox_result *res) {
+        int st = w->have_exit ? w->program_status : w->status;
+
+        res->status = w->have_exit ? w->program_status : -1;
+        if (w->failed) {
+                res->setup_failed = w->failure.stage != STAGE_EXEC;
+                return report_failure(&w->failure);
+        }
+        if (w->timed_out) {
+                res->timed_out = true;
+                return 124;
+        }
+        if (WIFEXITED(st))
+                return WEXITSTATUS(st);
+        if (WIFSIGNALED(st))
+                return 128 + WTERMSIG(st);
+        return 125;
+}
+
+static int prepare_launch(const struct policy *p, char **argv, struct launch *l) {
+        uid_t uid = getuid();
+        gid_t gid = getgid();
+        int r;
+
+        l->p = p;
+        l->argv = argv;
+        l->outer_uid = uid;
+        l->outer_gid = gid;
+        l->userns = p->ns_user == TRI_YES || (p->ns_user == TRI_AUTO && geteuid() != 0);
+        if (!l->userns && geteuid() != 0)
+                return log_error_errno(-EPERM, "'namespaces.user = no' needs root");
+        l->uid = p->uid != POLICY_UNSET_ID ? p->uid : uid;
+        l->gid = p->gid != POLICY_UNSET_ID ? p->gid : gid;
+        l->switch_ids = !l->userns && (l->uid != uid || l->gid != gid);
+        l->home = getenv("HOME");
+        if (!getcwd(l->cwd, sizeof(l->cwd)))
+                l->cwd[0] = 0;
+        r = exec_build_env(p, environ, &l->envp);
+        if (r < 0)
+                return log_error_errno(r, "Failed to build the environment: %m");
+        return 0;
+}
+
+int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *o, struct sandbox_result *res) {
+        struct launch l = {0};
+        struct waiter w = {.status = -1};
+        sigset_t old;
+        _cleanup_close_ int sigfd = -1, timer_fd = -1, parent_fd = -1;
+        int sv[2], r;
+        uint64_t start = now_us();
+
+        (void)o;
+        r = prepare_launch(p, argv, &l);
+        if (r < 0)
+                return r;
+        r = block_signals(&l.blocked, &old);
+        if (r < 0)
+                goto out_env;
+        sigfd = signalfd(-1, &l.blocked, SFD_CLOEXEC);
+        if (sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+                r = log_error_errno(negative_errno(), "Failed to set up the launcher: %m");
+                goto out_env;
+        }
+        parent_fd = sv[0];
+        l.sync_fd = sv[1];
+        w.forward_tty = p->new_session;
+
+        w.pid = (pid_t)syscall(SYS_clone, clone_flags(&l) | SIGCHLD, NULL, NULL, NULL, 0);
+        if (w.pid < 0) {
+                r = negative_errno();
+                close(sv[1]);
+                log_error_errno(r, "Failed to create the namespaces: %m%s",
+                                r == -EPERM || r == -ENOSPC ? " (are unprivileged user namespaces disabled? "
+                                                              "see 'sandbox --check')" : "");
+                goto out_env;
+        }
+        if (w.pid == 0) {
+                close(sv[0]);
+                child_main(&l);
+        }
+        close(sv[1]);
+
+        if (l.userns) {
+                r = userns_write_maps(w.pid, l.uid, l.outer_uid, l.gid, l.outer_gid);
+                if (r < 0) {
+                        log_error_errno(r, "Failed to write the user namespace maps: %m");
+                        goto out_kill;
+                }
+        }
+        timer_fd = start_timer(p->timeout_ms);
+        if (timer_fd < -1) {
+                r = log_error_errno(timer_fd, "Failed to start the timeout: %m");
+                goto out_kill;
+        }
+        r = sync_send(parent_fd, STAGE_GO, 0, 0, NULL);
+        if (r < 0 && r != -EPIPE && r != -ECONNRESET) {
+                log_error_errno(r, "Failed to start the sandbox: %m");
+                goto out_kill;
+        }
+        r = wait_child(&w, sigfd, parent_fd, timer_fd);
+        if (r < 0) {
+                log_error_errno(r, "Failed to wait for the sandbox: %m");
+                goto out_kill;
+        }
+        drain_sync(&w, parent_fd);
+        res->exit_code = exit_code(&w, res);
+        res->wall_time_us = now_us() - start;
+        r = 0;
+        goto out_signals;
+
+out_kill:
+        (void)kill(w.pid, SIGKILL);
+        while (waitpid(w.pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+out_signals:
+        sigprocmask(SIG_SETMASK, &old, NULL);
+out_env:
+        exec_env_free(l.envp);
+        return r;
+}

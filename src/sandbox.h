@@ -1,0 +1,28 @@
+/* sandbox.h - the orchestrator: clones the sandbox, feeds it its
+ * identity maps, forwards signals, enforces the timeout, and turns the
+ * outcome into the launcher's exit status.
+ * Owns struct sandbox_result. Runs in the parent (host namespaces); its
+ * child half runs as the sandbox's PID 1 until it becomes the reaper. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "policy.h"
+
+struct sandbox_opts {
+        const char *id;
+        bool verbose;
+};
+
+struct sandbox_result {
+        int exit_code;      /* what the launcher exits with */
+        int status;         /* program's wait status, -1 if unknown */
+        bool timed_out;
+        bool setup_failed;
+        uint64_t wall_time_us;
+};
+
+/* Runs argv under the policy. Returns 0 when the result is filled in
+ * (also for a failing program); errors are logged and give exit 125. */
+int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *o, struct sandbox_result *res);

@@ -1,0 +1,69 @@
+/* sync.c - see sync.h. */
+#define _GNU_SOURCE
+#include "sync.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+int sync_send(int fd, int stage, int err, int status, const char *detail) {
+        struct sync_msg m = {.stage = stage, .err = err, .status = status};
+        ssize_t k;
+
+        if (detail)
+                snprintf(m.detail, sizeof(m.detail), "%s", detail);
+        do
+                k = send(fd, &m, sizeof(m), MSG_NOSIGNAL);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return negative_errno();
+        return k == (ssize_t)sizeof(m) ? 0 : -EIO;
+}
+
+int sync_recv(int fd, struct sync_msg *m) {
+        ssize_t k;
+
+        do
+                k = recv(fd, m, sizeof(*m), 0);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return negative_errno();
+        if (k == 0)
+                return 0;
+        if (k != (ssize_t)sizeof(*m))
+                return -EBADMSG;
+        m->detail[sizeof(m->detail) - 1] = 0;
+        return 1;
+}
+
+const char *sync_stage_name(int stage) {
+        static const char *const names[] = {
+                [STAGE_GO] = "start",
+                [STAGE_SETUP] = "set up the sandbox",
+                [STAGE_MOUNTS] = "set up the filesystem",
+                [STAGE_HOSTNAME] = "set the host name",
+                [STAGE_NETWORK] = "set up the network",
+                [STAGE_FORK] = "start the program",
+                [STAGE_RLIMITS] = "set resource limits",
+                [STAGE_CREDENTIALS] = "switch user and group",
+                [STAGE_CAPABILITIES] = "drop capabilities",
+                [STAGE_NO_NEW_PRIVS] = "set no_new_privs",
+                [STAGE_SECCOMP] = "load the syscall filter",
+                [STAGE_CWD] = "change directory",
+                [STAGE_EXEC] = "execute",
+                [STAGE_READY] = "finish setup",
+                [STAGE_EXIT] = "wait",
+        };
+        if (stage <= 0 || stage >= (int)ELEMENTSOF(names) || !names[stage])
+                return "set up";
+        return names[stage];
+}
+
+void sync_fail(int fd, int stage, int err, const char *detail) {
+        (void)sync_send(fd, stage, err, 0, detail);
+        _exit(125);
+}

@@ -1,0 +1,42 @@
+/* sync.h - the parent/child channel: a SOCK_SEQPACKET pair carrying
+ * fixed-size messages {stage, errno, status, detail}. The child reports
+ * each failure as one message and exits; PID 1 reports the program's
+ * wait status last. Owns struct sync_msg. Used by the parent, the child
+ * setup and the PID-1 reaper. */
+#pragma once
+
+#include <stdbool.h>
+
+enum sync_stage {
+        STAGE_GO = 1,      /* parent -> child: maps written, go on */
+        STAGE_SETUP,       /* generic child setup */
+        STAGE_MOUNTS,
+        STAGE_HOSTNAME,
+        STAGE_NETWORK,
+        STAGE_FORK,
+        STAGE_RLIMITS,
+        STAGE_CREDENTIALS,
+        STAGE_CAPABILITIES,
+        STAGE_NO_NEW_PRIVS,
+        STAGE_SECCOMP,
+        STAGE_CWD,
+        STAGE_EXEC,        /* execve failed: 126/127 */
+        STAGE_READY,       /* child -> parent: setup finished */
+        STAGE_EXIT,        /* PID 1 -> parent: program's wait status */
+};
+
+struct sync_msg {
+        int stage;
+        int err;    /* positive errno */
+        int status; /* STAGE_EXIT: wait status */
+        char detail[480];
+};
+
+/* Sends a message; returns 0 or -errno. detail may be NULL. */
+int sync_send(int fd, int stage, int err, int status, const char *detail);
+/* Receives one message: 1 got one, 0 EOF, -errno on error. */
+int sync_recv(int fd, struct sync_msg *m);
+const char *sync_stage_name(int stage);
+
+/* Child side: report {stage, errno, detail} and _exit(125). */
+_Noreturn void sync_fail(int fd, int stage, int err, const char *detail);

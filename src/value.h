@@ -1,0 +1,58 @@
+/* value.h - pure parsers and printers for profile values: sizes,
+ * durations, booleans, numbers, modes, CIDR, variable expansion.
+ * Owns nothing; no syscalls. Used by the policy code in the parent. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* All return 0 on success and -EINVAL (bad syntax) or -ERANGE (too large);
+ * *ret is untouched on failure. */
+
+/* "512", "100K", "100M", "1G", "2T" (binary units, optional "B"/"iB"). */
+int value_parse_size(const char *s, uint64_t *ret);
+/* "30" (seconds), "30s", "500ms", "5m", "1h", "1d". Result in ms. */
+int value_parse_duration(const char *s, uint64_t *ret_ms);
+/* yes/no/true/false/on/off/1/0 */
+int value_parse_bool(const char *s, bool *ret);
+/* yes/no/auto */
+int value_parse_tristate(const char *s, int *ret);
+/* Decimal unsigned integer up to max. */
+int value_parse_u64(const char *s, uint64_t max, uint64_t *ret);
+/* Octal mode 0..0777 */
+int value_parse_mode(const char *s, int *ret);
+/* "QUOTA_US/PERIOD_US", quota >= 1000, 1000 <= period <= 1000000 */
+int value_parse_cpu_quota(const char *s, uint64_t *ret_quota, uint64_t *ret_period);
+
+/* Canonical text: sizes as the largest exact binary unit ("256M"),
+ * durations as the largest exact unit ("30s", "1500ms"). Buffer >= 32. */
+void value_format_size(uint64_t v, char *buf, size_t len);
+void value_format_duration(uint64_t ms, char *buf, size_t len);
+
+/* An IPv4 or IPv6 address with a prefix ("10.0.0.2/24", "fd00::2/64");
+ * ret_addr gets 16 bytes (IPv4 in the first 4). */
+int value_parse_cidr(const char *s, int *ret_family, unsigned char ret_addr[16], unsigned *ret_prefix);
+/* An address without prefix. */
+int value_parse_ip(const char *s, int *ret_family, unsigned char ret_addr[16]);
+
+/* Variables for expansion. NULL members expand to an error. */
+struct value_vars {
+        const char *home;
+        const char *uid;
+        const char *xdg_runtime_dir;
+        const char *program;
+        const char *id;
+};
+
+/* Expands a leading "~" or "~/" and ${HOME} ${UID} ${XDG_RUNTIME_DIR}
+ * ${PROGRAM} ${ID}. Returns 0 and an allocated string, -EINVAL with
+ * *ret_bad set to the offending variable name (allocated), or -ENOMEM. */
+int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad);
+
+/* Levenshtein distance, for "did you mean". */
+unsigned value_edit_distance(const char *a, const char *b);
+
+/* A plain profile name: non-empty, no '/', not "." or "..", no NUL, at
+ * most 255 bytes, no leading '.'. */
+bool value_is_plain_name(const char *s);
