@@ -13,7 +13,9 @@
 #include "log.h"
 #include "policy.h"
 #include "profile.h"
+#include "report.h"
 #include "sandbox.h"
+#include "value.h"
 
 #ifndef VERSION
 #define VERSION "0.1.0"
@@ -66,7 +68,6 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         struct vars_storage vs;
         _cleanup_free_ char *err = NULL;
         struct origin o = {0};
-        const struct key_def *k;
         int r;
 
         if (!p)
@@ -95,30 +96,62 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
                 return r;
         }
         *ret = TAKE_PTR(p);
-        (void)k;
         return 0;
+}
+
+/* --stats and --json; the report was filled in by sandbox_run. */
+static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res) {
+        struct run_report *rep = &res->report;
+        int r;
+
+        rep->id = id;
+        rep->profile = p->name;
+        rep->memory_limit = p->memory;
+        if (a->stats)
+                report_print_human(stderr, rep);
+        if (a->json) {
+                r = report_write_json(a->json, rep);
+                if (r < 0)
+                        log_error_errno(r, "Failed to write the report to '%s': %m", a->json);
+        }
 }
 
 static int run(const struct cli_args *a) {
         _cleanup_(policy_freep) struct policy *p = NULL;
         const struct key_def *k;
-        struct sandbox_opts o = {.id = a->id, .verbose = a->verbosity > 0};
+        const char *program = base_name(a->argv[0]);
+        char id[300];
+        struct sandbox_opts o = {.id = id, .verbose = a->verbosity > 0};
         struct sandbox_result res = {0};
         int r;
 
-        r = resolve_policy(a, base_name(a->argv[0]), &p);
+        if (a->id && !value_is_plain_name(a->id)) {
+                log_error("--id: invalid name '%s' (a plain name: no '/', no leading '.')", a->id);
+                return EXIT_LAUNCHER;
+        }
+        snprintf(id, sizeof(id), "%s", a->id ? a->id : "");
+        if (!a->id)
+                snprintf(id, sizeof(id), "%s-%d", program, (int)getpid());
+        r = resolve_policy(a, program, &p);
         if (r < 0)
                 return EXIT_LAUNCHER;
         k = policy_first_unsupported(p);
         if (k) {
                 const struct origin *or = &p->origin[policy_key_index(k)];
-                log_error("[%s] %s is not supported yet (set at %s%s%u)", k->section, k->key,
-                          or->file ? or->file : "?", or->line ? ":" : "", or->line);
+                if (k->type == KT_LIST)
+                        or = &((const struct strlist *)((const char *)p + k->offset))->items[0].origin;
+                if (or->line)
+                        fprintf(stderr, "%s:%u: [%s] %s is not supported yet\n", or->file, or->line, k->section, k->key);
+                else
+                        log_error("%s: [%s] %s is not supported yet", or->file ? or->file : "?", k->section, k->key);
                 return EXIT_LAUNCHER;
         }
         r = sandbox_run(p, a->argv, &o, &res);
         if (r < 0)
                 return EXIT_LAUNCHER;
+        if (!res.report.wall_time_us && res.exit_code == EXIT_LAUNCHER)
+                return res.exit_code;
+        emit_report(a, p, id, &res);
         return res.exit_code;
 }
 

@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -37,3 +39,15 @@ int net_setup_child(const struct policy *p, const char **ret_what) {
         }
         return 0;
 }
+
+int net_setup_parent(const struct policy *p, const char *id, int child_pid, struct net_ctx *ctx, char **ret_error) {
+        (void)id;
+        (void)child_pid;
+        ctx->host_ifname[0] = 0;
+        if (p->net_mode != NET_VETH)
+                return 0;
+        *ret_error = strdup("network mode veth is not supported yet");
+        return -EOPNOTSUPP;
+}
+
+void net_cleanup_parent(struct net_ctx *ctx) { (void)ctx; }

@@ -6,6 +6,18 @@
 
 #include "policy.h"
 
+struct net_ctx {
+        char host_ifname[16]; /* host end of the veth, "" if none */
+};
+#define NET_CTX_INIT {{0}}
+
+/* Parent half, after clone() and before "go": creates the veth pair with
+ * its peer in the child's network namespace. No-op unless mode = veth.
+ * On failure *ret_error says why (allocated). */
+int net_setup_parent(const struct policy *p, const char *id, int child_pid, struct net_ctx *ctx, char **ret_error);
+/* Removes what net_setup_parent created, if it still exists. */
+void net_cleanup_parent(struct net_ctx *ctx);
+
 /* Child half: brings up lo (and configures the veth peer). Returns 0 or
  * -errno; *ret_what names what failed. */
 int net_setup_child(const struct policy *p, const char **ret_what);

@@ -15,7 +15,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -24,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "exec.h"
 #include "fdutil.h"
 #include "log.h"
@@ -119,6 +122,21 @@ static _Noreturn void child_main(struct launch *l) {
         reaper_run(sigfd, l->sync_fd, pid);
 }
 
+/* clone() that behaves like fork(); with a cgroup fd the child is born in
+ * that cgroup (clone3 CLONE_INTO_CGROUP, Linux 5.7), so no process of the
+ * sandbox ever runs outside its limits. */
+static pid_t sandbox_clone(unsigned long flags, int cgroup_fd) {
+        if (cgroup_fd >= 0) {
+                struct clone_args args = {
+                        .flags = flags | CLONE_INTO_CGROUP,
+                        .exit_signal = SIGCHLD,
+                        .cgroup = (uint64_t)cgroup_fd,
+                };
+                return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+        }
+        return (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+}
+
 static int block_signals(sigset_t *ret_set, sigset_t *ret_old) {
         sigemptyset(ret_set);
         sigaddset(ret_set, SIGCHLD);
@@ -169,6 +187,8 @@ struct waiter {
         struct sync_msg failure;
         bool timed_out;
         bool forward_tty;    /* forward terminal signals too (new session) */
+        struct rusage ru;    /* of PID 1 and everything it reaped */
+        struct cgroup_ctx *cg;
 };
 
 static void handle_msg(struct waiter *w, const struct sync_msg *m) {
@@ -195,7 +215,7 @@ static void handle_signal(struct waiter *w, int sigfd) {
                 return;
         if (si.ssi_signo == SIGCHLD) {
                 int st;
-                pid_t r = waitpid(w->pid, &st, WNOHANG);
+                pid_t r = wait4(w->pid, &st, WNOHANG, &w->ru);
                 if (r == w->pid) {
                         w->reaped = true;
                         w->status = st;
@@ -221,13 +241,16 @@ static int wait_child(struct waiter *w, int sigfd, int sync_fd, int timer_fd) {
                         struct sync_msg m;
                         if (sync_recv(sync_fd, &m) == 1) {
                                 handle_msg(w, &m);
-                                if (w->failed)
+                                if (w->failed) {
+                                        (void)cgroup_kill(w->cg);
                                         (void)kill(w->pid, SIGKILL);
+                                }
                         }
                 } else if (pfd[1].revents & (POLLHUP | POLLERR))
                         sync_fd = -1; /* everyone in the sandbox closed it; keep waiting */
                 if (pfd[2].revents & POLLIN) {
                         w->timed_out = true;
+                        (void)cgroup_kill(w->cg);
                         (void)kill(w->pid, SIGKILL); /* PID 1: the kernel kills the rest */
                         timer_fd = -1;
                 }
@@ -256,6 +279,32 @@ static int exit_code(const struct waiter *w, struct sandbox_result *res) {
         return 125;
 }
 
+/* Fills the run report: the cgroup's counters where there is one,
+ * otherwise wait4()'s rusage of PID 1 (which includes everything it
+ * reaped). */
+static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, struct sandbox_result *res) {
+        struct run_report *r = &res->report;
+        int st = w->have_exit ? w->program_status : w->status;
+
+        r->exit_code = res->exit_code;
+        r->timed_out = res->timed_out;
+        r->wall_time_us = res->wall_time_us;
+        r->signal = !res->timed_out && !w->failed && st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+        if (cs->valid) {
+                r->from_cgroup = true;
+                r->cpu_user_us = cs->cpu_user_us;
+                r->cpu_system_us = cs->cpu_system_us;
+                r->memory_peak = cs->memory_peak;
+                r->pids_peak = cs->pids_peak;
+                r->cpu_throttled_us = cs->throttled_us;
+                r->oom_killed = cs->oom_kill > 0;
+        } else {
+                r->cpu_user_us = (uint64_t)w->ru.ru_utime.tv_sec * 1000000u + (uint64_t)w->ru.ru_utime.tv_usec;
+                r->cpu_system_us = (uint64_t)w->ru.ru_stime.tv_sec * 1000000u + (uint64_t)w->ru.ru_stime.tv_usec;
+                r->memory_peak = (uint64_t)w->ru.ru_maxrss * 1024u;
+        }
+}
+
 static int prepare_launch(const struct policy *p, char **argv, struct launch *l) {
         uid_t uid = getuid();
         gid_t gid = getgid();
@@ -282,36 +331,44 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
 
 int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *o, struct sandbox_result *res) {
         struct launch l = {0};
-        struct waiter w = {.status = -1};
+        struct cgroup_ctx cg = CGROUP_CTX_INIT;
+        struct cgroup_stats cs = {0};
+        struct net_ctx net = NET_CTX_INIT;
+        struct waiter w = {.status = -1, .cg = &cg};
+        _cleanup_free_ char *err = NULL;
         sigset_t old;
         _cleanup_close_ int sigfd = -1, timer_fd = -1, parent_fd = -1;
         int sv[2], r;
         uint64_t start = now_us();
 
-        (void)o;
         r = prepare_launch(p, argv, &l);
         if (r < 0)
                 return r;
+        r = cgroup_prepare(p, o->id, &cg, &err);
+        if (r < 0) {
+                log_error("%s", err ? err : strerror(-r));
+                goto out_env;
+        }
         r = block_signals(&l.blocked, &old);
         if (r < 0)
-                goto out_env;
+                goto out_cgroup;
         sigfd = signalfd(-1, &l.blocked, SFD_CLOEXEC);
         if (sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
                 r = log_error_errno(negative_errno(), "Failed to set up the launcher: %m");
-                goto out_env;
+                goto out_signals;
         }
         parent_fd = sv[0];
         l.sync_fd = sv[1];
         w.forward_tty = p->new_session;
 
-        w.pid = (pid_t)syscall(SYS_clone, clone_flags(&l) | SIGCHLD, NULL, NULL, NULL, 0);
+        w.pid = sandbox_clone(clone_flags(&l), cg.dir_fd);
         if (w.pid < 0) {
                 r = negative_errno();
                 close(sv[1]);
                 log_error_errno(r, "Failed to create the namespaces: %m%s",
                                 r == -EPERM || r == -ENOSPC ? " (are unprivileged user namespaces disabled? "
                                                               "see 'sandbox --check')" : "");
-                goto out_env;
+                goto out_signals;
         }
         if (w.pid == 0) {
                 close(sv[0]);
@@ -325,6 +382,11 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                         log_error_errno(r, "Failed to write the user namespace maps: %m");
                         goto out_kill;
                 }
+        }
+        r = net_setup_parent(p, o->id, w.pid, &net, &err);
+        if (r < 0) {
+                log_error("%s", err ? err : strerror(-r));
+                goto out_kill;
         }
         timer_fd = start_timer(p->timeout_ms);
         if (timer_fd < -1) {
@@ -342,17 +404,24 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 goto out_kill;
         }
         drain_sync(&w, parent_fd);
-        res->exit_code = exit_code(&w, res);
         res->wall_time_us = now_us() - start;
+        res->exit_code = exit_code(&w, res);
+        (void)cgroup_collect(&cg, &cs);
+        fill_report(&w, &cs, res);
         r = 0;
-        goto out_signals;
+        goto out_net;
 
 out_kill:
+        (void)cgroup_kill(&cg);
         (void)kill(w.pid, SIGKILL);
         while (waitpid(w.pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+out_net:
+        net_cleanup_parent(&net);
 out_signals:
         sigprocmask(SIG_SETMASK, &old, NULL);
+out_cgroup:
+        cgroup_destroy(&cg);
 out_env:
         exec_env_free(l.envp);
         return r;

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "policy.h"
+#include "report.h"
 
 struct sandbox_opts {
         const char *id;
@@ -21,6 +22,7 @@ struct sandbox_result {
         bool timed_out;
         bool setup_failed;
         uint64_t wall_time_us;
+        struct run_report report; /* filled in when the program ran */
 };
 
 /* Runs argv under the policy. Returns 0 when the result is filled in

@@ -1,0 +1,86 @@
+/* report.c - see report.h. */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "macro.h"
+#include "value.h"
+
+static void json_string(FILE *f, const char *s) {
+        fputc('"', f);
+        for (; s && *s; s++) {
+                unsigned char c = (unsigned char)*s;
+                if (c == '"' || c == '\\')
+                        fprintf(f, "\\%c", c);
+                else if (c < 0x20)
+                        fprintf(f, "\\u%04x", c);
+                else
+                        fputc(c, f);
+        }
+        fputc('"', f);
+}
+
+int report_print_json(FILE *f, const struct run_report *r) {
+        fprintf(f, "{\"id\":");
+        json_string(f, r->id);
+        fprintf(f, ",\"profile\":");
+        json_string(f, r->profile);
+        fprintf(f, ",\"exit_code\":%d,\"signal\":%d,\"timed_out\":%s,\"oom_killed\":%s", r->exit_code, r->signal,
+                r->timed_out ? "true" : "false", r->oom_killed ? "true" : "false");
+        fprintf(f, ",\"wall_time_us\":%" PRIu64 ",\"cpu_user_us\":%" PRIu64 ",\"cpu_system_us\":%" PRIu64,
+                r->wall_time_us, r->cpu_user_us, r->cpu_system_us);
+        fprintf(f, ",\"memory_peak\":%" PRIu64 ",\"pids_peak\":%" PRIu64 ",\"cpu_throttled_us\":%" PRIu64,
+                r->memory_peak, r->pids_peak, r->cpu_throttled_us);
+        fprintf(f, ",\"source\":\"%s\"}\n", r->from_cgroup ? "cgroup" : "rusage");
+        return ferror(f) ? -EIO : 0;
+}
+
+void report_print_human(FILE *f, const struct run_report *r) {
+        char mem[32], lim[32];
+
+        value_format_size(r->memory_peak, mem, sizeof(mem));
+        fprintf(f, "sandbox: %s: ", r->id ? r->id : "run");
+        if (r->oom_killed) {
+                value_format_size(r->memory_limit, lim, sizeof(lim));
+                fprintf(f, "killed: out of memory (limit %s)", lim);
+        } else if (r->timed_out)
+                fprintf(f, "killed: timeout");
+        else if (r->signal)
+                fprintf(f, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
+        else
+                fprintf(f, "exit status %d", r->exit_code);
+        fprintf(f, "; wall %.3f s, cpu %.3f s user + %.3f s system, memory peak %s", r->wall_time_us / 1e6,
+                r->cpu_user_us / 1e6, r->cpu_system_us / 1e6, mem);
+        if (r->pids_peak)
+                fprintf(f, ", pids peak %" PRIu64, r->pids_peak);
+        if (r->cpu_throttled_us)
+                fprintf(f, ", throttled %.3f s", r->cpu_throttled_us / 1e6);
+        fputc('\n', f);
+}
+
+int report_write_json(const char *path, const struct run_report *r) {
+        FILE *f;
+        int fd, ret;
+
+        if (streq(path, "-"))
+                return report_print_json(stdout, r) < 0 || fflush(stdout) != 0 ? -EIO : 0;
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return negative_errno();
+        f = fdopen(fd, "w");
+        if (!f) {
+                ret = negative_errno();
+                close(fd);
+                return ret;
+        }
+        ret = report_print_json(f, r);
+        if (fclose(f) != 0 && ret == 0)
+                ret = negative_errno();
+        return ret;
+}

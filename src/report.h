@@ -1,0 +1,29 @@
+/* report.h - the per-run report (DESIGN.md 5b): a human summary for
+ * --stats and a JSON object for --json.
+ * Owns struct run_report. Pure formatting plus writing the file; parent. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct run_report {
+        const char *id;
+        const char *profile;
+        int exit_code;        /* the launcher's exit status */
+        int signal;           /* signal that killed the program, 0 if none */
+        bool timed_out;
+        bool oom_killed;
+        uint64_t wall_time_us;
+        uint64_t cpu_user_us, cpu_system_us;
+        uint64_t memory_peak;     /* bytes; from memory.peak, else max RSS */
+        uint64_t memory_limit;    /* bytes, 0 = none (for the OOM message) */
+        uint64_t pids_peak;
+        uint64_t cpu_throttled_us;
+        bool from_cgroup;         /* figures come from the cgroup */
+};
+
+void report_print_human(FILE *f, const struct run_report *r);
+int report_print_json(FILE *f, const struct run_report *r);
+/* Writes the JSON to path ("-" = stdout). Returns 0 or -errno. */
+int report_write_json(const char *path, const struct run_report *r);
