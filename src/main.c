@@ -61,6 +61,16 @@ static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *
         *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id};
 }
 
+/* --chroot DIR makes DIR the whole view, like chroot(8): the profile's
+ * binds, overlays and private home do not apply (later options still do). */
+static void chroot_reset(struct policy *p) {
+        struct strlist *lists[] = {&p->ro_bind, &p->bind, &p->dev_bind, &p->overlay, &p->tmpfs, &p->hide, &p->mkdir};
+
+        for (size_t i = 0; i < ELEMENTSOF(lists); i++)
+                strlist_free(lists[i]);
+        p->private_home = false;
+}
+
 /* argv -> profile lookup -> parse -> overrides -> validate: one policy. */
 static int resolve_policy(const struct cli_args *a, const char *program, struct policy **ret) {
         _cleanup_(policy_freep) struct policy *p = policy_new();
@@ -77,6 +87,9 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         if (r < 0)
                 return log_error_errno(r, "out of memory");
         r = profile_load(&req, p, &err);
+        for (size_t i = 0; r == 0 && i < a->n_overrides; i++)
+                if (streq(a->overrides[i].option, "chroot"))
+                        chroot_reset(p);
         for (size_t i = 0; r == 0 && i < a->n_overrides; i++) {
                 char opt[64];
                 snprintf(opt, sizeof(opt), "--%s", a->overrides[i].option);

@@ -1,20 +1,850 @@
-/* mounts.c - see mounts.h. */
+/* mounts.c - see mounts.h.
+ *
+ * How the view is built (child, new mount namespace, all capabilities in
+ * its user namespace):
+ *  1. "/" becomes private (nothing propagates to or from the host).
+ *  2. A staging tmpfs is mounted over an existing directory (/tmp, ...)
+ *     and made the root with pivot_root, so the host's root is reachable
+ *     only as /oldroot (and /tmp there is the host's /tmp again).
+ *  3. The new root /newroot is a tmpfs, a read-only recursive clone of the
+ *     host root (host-ro) or a clone of DIR (root = DIR).
+ *  4. The plan is applied in order: binds are clones of the source tree
+ *     (open_tree) with their attributes set (mount_setattr: read-only,
+ *     nosuid, nodev, private) before they are attached (move_mount), so a
+ *     read-only bind is never writable, not even for a moment.
+ *  5. pivot_root into /newroot and detach the old root: no /oldroot, no
+ *     staging directory, no host path remains reachable.
+ *
+ * Path safety: sources are walked one component at a time from an fd of
+ * the old root with O_PATH|O_NOFOLLOW; for a launch by root a symbolic
+ * link is followed only when it belongs to root or to the target user (a
+ * link planted by another user is refused; an unprivileged caller gains
+ * nothing from any link, and in its user namespace every other owner
+ * reads as the overflow uid, so there every link is followed), and the object mounted is the one that was opened, so
+ * swapping a path for a symlink during setup cannot redirect a bind.
+ * Destinations are resolved inside the new root with openat2
+ * RESOLVE_IN_ROOT, so no symlink in a chroot tree can lead outside it.
+ * Needs Linux 5.12 (mount_setattr) and 5.6 (openat2). */
 #define _GNU_SOURCE
 #include "mounts.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "macro.h"
 
-int mounts_setup(const struct policy *p, struct mounts_ctx *ctx) {
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-                ctx->err_path = "/";
-                return negative_errno();
-        }
-        if (p->proc && mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0) {
-                ctx->err_path = "/proc";
-                return negative_errno();
+/* ---- the plan (pure) ---------------------------------------------------- */
+
+const char *mounts_kind_name(enum mount_kind k) {
+        static const char *const names[] = {
+                [MK_BIND] = "bind", [MK_RO_BIND] = "ro-bind", [MK_DEV_BIND] = "dev-bind",
+                [MK_TMPFS] = "tmpfs", [MK_OVERLAY] = "overlay", [MK_PRIVATE_DEV] = "private-dev",
+                [MK_PROC] = "proc", [MK_HIDE] = "hide", [MK_MKDIR] = "mkdir",
+                [MK_RO_REMOUNT] = "read-only",
+        };
+        return names[k];
+}
+
+static int plan_add(struct mount_plan *pl, enum mount_kind kind, const char *src, const char *dst,
+                    const char *upper, const char *options, bool optional) {
+        struct mount_op *n = realloc(pl->ops, (pl->n + 1) * sizeof(*n));
+
+        if (!n)
+                return -ENOMEM;
+        pl->ops = n;
+        n[pl->n] = (struct mount_op){
+                .kind = kind,
+                .src = src ? strdup(src) : NULL,
+                .dst = strdup(dst),
+                .upper = upper ? strdup(upper) : NULL,
+                .options = options ? strdup(options) : NULL,
+                .optional = optional,
+                .order = pl->n,
+        };
+        if (!n[pl->n].dst || (src && !n[pl->n].src) || (upper && !n[pl->n].upper) ||
+            (options && !n[pl->n].options))
+                return -ENOMEM;
+        pl->n++;
+        return 0;
+}
+
+/* "[-]SRC[:DST]" */
+static int plan_binds(struct mount_plan *pl, const struct strlist *l, enum mount_kind kind) {
+        for (size_t i = 0; i < l->n; i++) {
+                const char *v = l->items[i].value;
+                bool optional = v[0] == '-';
+                _cleanup_free_ char *src = strdup(optional ? v + 1 : v);
+                char *colon;
+                int r;
+
+                if (!src)
+                        return -ENOMEM;
+                colon = strchr(src, ':');
+                if (colon)
+                        *colon = 0;
+                r = plan_add(pl, kind, src, colon ? colon + 1 : src, NULL, NULL, optional);
+                if (r < 0)
+                        return r;
         }
         return 0;
+}
+
+/* "DIR[:opts]" (tmpfs) or "DIR[:UPPER]" (overlay) */
+static int plan_split(struct mount_plan *pl, const struct strlist *l, enum mount_kind kind) {
+        for (size_t i = 0; i < l->n; i++) {
+                _cleanup_free_ char *dir = strdup(l->items[i].value);
+                char *colon;
+                int r;
+
+                if (!dir)
+                        return -ENOMEM;
+                colon = strchr(dir, ':');
+                if (colon)
+                        *colon++ = 0;
+                if (kind == MK_OVERLAY)
+                        r = plan_add(pl, kind, dir, dir, colon, NULL, false);
+                else if (kind == MK_TMPFS)
+                        r = plan_add(pl, kind, NULL, dir, NULL, colon, false);
+                else
+                        r = plan_add(pl, kind, NULL, dir, NULL, NULL, kind == MK_HIDE);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static unsigned path_depth(const char *p) {
+        unsigned d = 0;
+
+        for (; *p; p++)
+                if (*p == '/' && p[1] && p[1] != '/')
+                        d++;
+        return d;
+}
+
+/* Read-only remounts come last, then by depth (parents first); at one
+ * depth mounts before mkdir before hide; then profile order. */
+static int op_rank(const struct mount_op *o) {
+        switch (o->kind) {
+        case MK_MKDIR:
+                return 1;
+        case MK_HIDE:
+                return 2;
+        case MK_RO_REMOUNT:
+                return 3;
+        default:
+                return 0;
+        }
+}
+
+static int op_cmp(const void *a, const void *b) {
+        const struct mount_op *x = a, *y = b;
+        bool rx = x->kind == MK_RO_REMOUNT, ry = y->kind == MK_RO_REMOUNT;
+        unsigned dx = path_depth(x->dst), dy = path_depth(y->dst);
+
+        if (rx != ry)
+                return rx ? 1 : -1;
+        if (dx != dy)
+                return dx < dy ? -1 : 1;
+        if (op_rank(x) != op_rank(y))
+                return op_rank(x) - op_rank(y);
+        return x->order < y->order ? -1 : x->order > y->order;
+}
+
+int mounts_plan(const struct policy *p, const char *home, char *const *protect, struct mount_plan *ret) {
+        struct mount_plan pl = {0};
+        int r = 0;
+
+        if (p->proc)
+                r = plan_add(&pl, MK_PROC, NULL, "/proc", NULL, NULL, false);
+        if (r == 0 && p->private_dev)
+                r = plan_add(&pl, MK_PRIVATE_DEV, NULL, "/dev", NULL, NULL, false);
+        if (r == 0 && p->private_tmp)
+                r = plan_add(&pl, MK_TMPFS, NULL, "/tmp", NULL, "mode=1777", false);
+        if (r == 0 && p->private_home && home && home[0] == '/' && home[1])
+                r = plan_add(&pl, MK_TMPFS, NULL, home, NULL, "mode=0700,owner", false);
+        if (r == 0)
+                r = plan_binds(&pl, &p->ro_bind, MK_RO_BIND);
+        if (r == 0)
+                r = plan_binds(&pl, &p->bind, MK_BIND);
+        if (r == 0)
+                r = plan_binds(&pl, &p->dev_bind, MK_DEV_BIND);
+        if (r == 0)
+                r = plan_split(&pl, &p->tmpfs, MK_TMPFS);
+        if (r == 0)
+                r = plan_split(&pl, &p->overlay, MK_OVERLAY);
+        if (r == 0)
+                r = plan_split(&pl, &p->hide, MK_HIDE);
+        if (r == 0)
+                r = plan_split(&pl, &p->mkdir, MK_MKDIR);
+        for (char *const *d = protect; r == 0 && d && *d; d++)
+                r = plan_add(&pl, MK_RO_REMOUNT, NULL, *d, NULL, NULL, true);
+        if (r < 0) {
+                mounts_plan_free(&pl);
+                return r;
+        }
+        qsort(pl.ops, pl.n, sizeof(*pl.ops), op_cmp);
+        *ret = pl;
+        return 0;
+}
+
+void mounts_plan_free(struct mount_plan *pl) {
+        for (size_t i = 0; i < pl->n; i++) {
+                free(pl->ops[i].src);
+                free(pl->ops[i].dst);
+                free(pl->ops[i].upper);
+                free(pl->ops[i].options);
+        }
+        free(pl->ops);
+        pl->ops = NULL;
+        pl->n = 0;
+}
+
+void mounts_plan_print(const struct mount_plan *pl, FILE *f) {
+        for (size_t i = 0; i < pl->n; i++) {
+                const struct mount_op *o = &pl->ops[i];
+                fprintf(f, "# mount: %-11s %s%s%s%s%s%s%s\n", mounts_kind_name(o->kind), o->optional ? "(optional) " : "",
+                        o->src ? o->src : "", o->src ? " -> " : "", o->dst, o->upper ? " upper " : "",
+                        o->upper ? o->upper : "", o->options ? "" : "");
+        }
+}
+
+/* ---- OS helpers (child only) -------------------------------------------- */
+
+struct builder {
+        int oldroot;   /* O_PATH fd of the host root (/oldroot) */
+        int root;      /* O_PATH fd of the new root (/newroot) */
+        int staging;   /* O_PATH fd of the staging tmpfs (/) */
+        unsigned n_overlays;
+        dev_t ours[64];   /* tmpfs instances made here: the only places */
+        size_t n_ours;    /* where mount points may be created */
+        bool refused_host_mkdir; /* make_path declined to create on the host */
+        struct mounts_ctx *ctx;
+        const struct policy *p;
+};
+
+static int fail(struct builder *b, int r, const char *fmt, ...) _printf_(3, 4);
+static int fail(struct builder *b, int r, const char *fmt, ...) {
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(b->ctx->err_detail, sizeof(b->ctx->err_detail), fmt, ap);
+        va_end(ap);
+        if (b->refused_host_mkdir && r == -ENOENT) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (the mount point is missing; sandbox creates mount points only on its own tmpfs, "
+                         "never in a host directory)");
+        }
+        return r;
+}
+
+static int open_in_root(int rootfd, const char *path, int flags) {
+        struct open_how how = {
+                .flags = (uint64_t)(flags | O_CLOEXEC),
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+        };
+        int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* Walks path from rootfd without trusting symlinks that belong to other
+ * users. With follow_last false, a final symlink is returned as an O_PATH
+ * fd of the link itself and its text in link (if non-NULL). */
+static bool trust_all_links;
+
+static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_fd, char *link, size_t linklen) {
+        char rest[2 * PATH_MAX];
+        _cleanup_close_ int cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        unsigned hops = 0, depth = 0;
+        char *p = rest;
+
+        if (cur < 0)
+                return negative_errno();
+        if (strlen(path) >= PATH_MAX)
+                return -ENAMETOOLONG;
+        snprintf(rest, sizeof(rest), "%s", path);
+        for (;;) {
+                char comp[NAME_MAX + 1], target[PATH_MAX];
+                struct stat st;
+                size_t n;
+                int fd;
+                bool last;
+
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+                n = strcspn(p, "/");
+                if (n > NAME_MAX)
+                        return -ENAMETOOLONG;
+                memcpy(comp, p, n);
+                comp[n] = 0;
+                p += n;
+                while (*p == '/')
+                        p++;
+                last = !*p;
+                if (streq(comp, ".") || (streq(comp, "..") && depth == 0))
+                        continue; /* ".." at the top stays at the top */
+                fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+                if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+                        int r = negative_errno();
+                        close(fd);
+                        return r;
+                }
+                if (!S_ISLNK(st.st_mode)) {
+                        close(cur);
+                        cur = fd;
+                        depth = streq(comp, "..") ? depth - 1 : depth + 1;
+                        continue;
+                }
+                ssize_t k = readlinkat(fd, "", target, sizeof(target) - 1);
+                if (k < 0 || ++hops > 40 || (!trust_all_links && st.st_uid != 0 && st.st_uid != geteuid())) {
+                        int r = k < 0 ? negative_errno() : hops > 40 ? -ELOOP : -EPERM;
+                        close(fd);
+                        return r;
+                }
+                target[k] = 0;
+                if (last && !follow_last) {
+                        if (link)
+                                snprintf(link, linklen, "%s", target);
+                        close(cur);
+                        *ret_fd = fd;
+                        return 1; /* a symlink */
+                }
+                close(fd);
+                if (strlen(target) + strlen(p) + 2 >= sizeof(rest))
+                        return -ENAMETOOLONG;
+                {
+                        /* rest := target + "/" + what was left of it */
+                        size_t tl = (size_t)k, pl = strlen(p);
+                        memmove(rest + tl + 1, p, pl + 1);
+                        memcpy(rest, target, tl);
+                        rest[tl] = '/';
+                }
+                p = rest;
+                if (target[0] == '/') {
+                        close(cur);
+                        cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (cur < 0)
+                                return negative_errno();
+                        depth = 0;
+                }
+        }
+        *ret_fd = TAKE_FD(cur);
+        return 0;
+}
+
+static bool is_ours(const struct builder *b, int fd) {
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return false;
+        for (size_t i = 0; i < b->n_ours; i++)
+                if (b->ours[i] == st.st_dev)
+                        return true;
+        return false;
+}
+
+static void remember(struct builder *b, int fd) {
+        struct stat st;
+
+        if (b->n_ours < ELEMENTSOF(b->ours) && fstat(fd, &st) == 0)
+                b->ours[b->n_ours++] = st.st_dev;
+}
+
+/* Creates path (and its parents) inside the new root if missing: a
+ * directory, or an empty file when as_file. Only on a tmpfs made here:
+ * nothing is ever created in a host directory (root = DIR, binds). */
+static int make_path(struct builder *b, int rootfd, const char *path, bool as_file) {
+        char buf[PATH_MAX];
+        char *slash;
+        int fd;
+
+        if (strlen(path) >= sizeof(buf))
+                return -ENAMETOOLONG;
+        snprintf(buf, sizeof(buf), "%s", path);
+        fd = open_in_root(rootfd, buf, O_PATH);
+        if (fd >= 0) {
+                close(fd);
+                return 0;
+        }
+        if (fd != -ENOENT)
+                return fd;
+        slash = strrchr(buf, '/');
+        if (!slash || !slash[1])
+                return -EINVAL;
+        *slash = 0;
+        if (buf[0]) {
+                int r = make_path(b, rootfd, buf, false);
+                if (r < 0)
+                        return r;
+        }
+        _cleanup_close_ int parent = open_in_root(rootfd, buf[0] ? buf : "/", O_PATH | O_DIRECTORY);
+        if (parent < 0)
+                return parent;
+        if (!is_ours(b, parent)) {
+                b->refused_host_mkdir = true;
+                return -ENOENT; /* a mount point missing in a host directory */
+        }
+        if (as_file) {
+                fd = openat(parent, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (fd < 0)
+                        return errno == EEXIST ? 0 : negative_errno();
+                close(fd);
+                return 0;
+        }
+        if (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        return 0;
+}
+
+static int set_attrs(int tree, uint64_t attrs, bool recursive) {
+        struct mount_attr a = {.attr_set = attrs, .propagation = MS_PRIVATE};
+
+        if (mount_setattr(tree, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &a, sizeof(a)) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* Attaches a detached mount (tree) at dst inside the new root. */
+static int attach(struct builder *b, int tree, const char *dst, bool as_file) {
+        _cleanup_close_ int target = -1;
+        int r = make_path(b, b->root, dst, as_file);
+
+        if (r < 0)
+                return r;
+        target = open_in_root(b->root, dst, O_PATH);
+        if (target < 0)
+                return target;
+        if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* Creates a new filesystem instance; kv is a NULL-terminated list of
+ * key, value pairs (value NULL: a flag). */
+static int new_fs(const char *type, const char *const *kv, uint64_t attrs) {
+        _cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+        int m;
+
+        if (fs < 0)
+                return negative_errno();
+        for (; kv && kv[0]; kv += 2)
+                if (fsconfig(fs, kv[1] ? FSCONFIG_SET_STRING : FSCONFIG_SET_FLAG, kv[0], kv[1], 0) < 0)
+                        return negative_errno();
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return negative_errno();
+        m = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+        return m < 0 ? negative_errno() : m;
+}
+
+static int mount_fs_at(struct builder *b, const char *type, const char *const *kv, uint64_t attrs, const char *dst) {
+        _cleanup_close_ int m = new_fs(type, kv, attrs);
+        int r;
+
+        if (m < 0)
+                return m;
+        r = attach(b, m, dst, false);
+        if (r == 0 && streq(type, "tmpfs"))
+                remember(b, m);
+        return r;
+}
+
+/* A clone of the tree at fd with attributes set, attached at dst. */
+static int bind_fd(struct builder *b, int srcfd, const char *dst, uint64_t attrs, bool recursive) {
+        struct stat st;
+        _cleanup_close_ int tree = -1;
+        int r;
+
+        if (fstat(srcfd, &st) < 0)
+                return negative_errno();
+        tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+        if (tree < 0)
+                return negative_errno();
+        r = set_attrs(tree, attrs, recursive);
+        if (r < 0)
+                return r;
+        return attach(b, tree, dst, !S_ISDIR(st.st_mode));
+}
+
+/* ---- operations --------------------------------------------------------- */
+
+static int op_bind(struct builder *b, const struct mount_op *o) {
+        _cleanup_close_ int src = -1;
+        char link[PATH_MAX];
+        uint64_t attrs = MOUNT_ATTR_NOSUID;
+        bool same = streq(o->src, o->dst);
+        int r;
+
+        /* A source that is itself a symlink, bound at its own path, is
+         * recreated as the same symlink (/bin -> usr/bin on merged /usr). */
+        r = walk_source(b->oldroot, o->src, !same, &src, link, sizeof(link));
+        if (r == -ENOENT && o->optional)
+                return 0;
+        if (r == -EPERM)
+                return fail(b, r, "%s '%s' (goes through a symbolic link owned by another user)",
+                            mounts_kind_name(o->kind), o->src);
+        if (r < 0)
+                return fail(b, r, "%s '%s'", mounts_kind_name(o->kind), o->src);
+        if (r == 1) {
+                _cleanup_close_ int parent = -1;
+                char dir[PATH_MAX];
+                snprintf(dir, sizeof(dir), "%s", o->dst);
+                *strrchr(dir, '/') = 0;
+                if ((r = make_path(b, b->root, dir[0] ? dir : "/", false)) < 0 ||
+                    (parent = open_in_root(b->root, dir[0] ? dir : "/", O_PATH | O_DIRECTORY)) < 0)
+                        return fail(b, r < 0 ? r : parent, "symlink '%s'", o->dst);
+                if (!is_ours(b, parent))
+                        return fail(b, -ENOENT, "symlink '%s' (not created in a host directory)", o->dst);
+                if (symlinkat(link, parent, strrchr(o->dst, '/') + 1) < 0 && errno != EEXIST)
+                        return fail(b, negative_errno(), "symlink '%s'", o->dst);
+                return 0;
+        }
+        if (o->kind == MK_RO_BIND)
+                attrs |= MOUNT_ATTR_RDONLY;
+        if (o->kind != MK_DEV_BIND)
+                attrs |= MOUNT_ATTR_NODEV;
+        r = bind_fd(b, src, o->dst, attrs, true);
+        if (r < 0)
+                return fail(b, r, "%s '%s' on '%s'", mounts_kind_name(o->kind), o->src, o->dst);
+        return 0;
+}
+
+static int op_tmpfs(struct builder *b, const struct mount_op *o) {
+        const char *kv[8] = {"mode", "0755"};
+        size_t n = 2;
+        _cleanup_free_ char *opts = o->options ? strdup(o->options) : NULL;
+        bool owner = false;
+        char *save = NULL;
+        int r;
+
+        for (char *t = opts ? strtok_r(opts, ",", &save) : NULL; t && n < 6; t = strtok_r(NULL, ",", &save)) {
+                char *eq = strchr(t, '=');
+                if (streq(t, "owner")) {
+                        owner = true;
+                        continue;
+                }
+                if (!eq)
+                        continue;
+                *eq = 0;
+                if (streq(t, "mode"))
+                        kv[1] = eq + 1;
+                else {
+                        kv[n++] = t;
+                        kv[n++] = eq + 1;
+                }
+        }
+        kv[n] = NULL;
+        r = mount_fs_at(b, "tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, o->dst);
+        if (r < 0)
+                return fail(b, r, "tmpfs '%s'", o->dst);
+        if (owner) {
+                _cleanup_close_ int fd = open_in_root(b->root, o->dst, O_RDONLY | O_DIRECTORY);
+                if (fd < 0 || fchown(fd, b->ctx->uid, b->ctx->gid) < 0)
+                        return fail(b, fd < 0 ? fd : negative_errno(), "private home '%s'", o->dst);
+        }
+        return 0;
+}
+
+/* Overlay: DIR as the lower layer; writes go to a throwaway upper layer
+ * on the staging tmpfs, or to UPPER/upper with UPPER/work as overlayfs's
+ * scratch directory. In a user namespace overlayfs needs "userxattr". */
+static int op_overlay(struct builder *b, const struct mount_op *o) {
+        _cleanup_close_ int lower = -1, state = -1;
+        char lpath[64], upath[PATH_MAX], wpath[PATH_MAX];
+        int r;
+
+        r = walk_source(b->oldroot, o->src, true, &lower, NULL, 0);
+        if (r < 0)
+                return fail(b, r, "overlay '%s'", o->src);
+        snprintf(lpath, sizeof(lpath), "/oldroot/proc/self/fd/%d", lower);
+        if (o->upper) {
+                r = walk_source(b->oldroot, o->upper, true, &state, NULL, 0);
+                if (r < 0)
+                        return fail(b, r, "overlay upper directory '%s'", o->upper);
+                if ((mkdirat(state, "upper", 0755) < 0 && errno != EEXIST) ||
+                    (mkdirat(state, "work", 0700) < 0 && errno != EEXIST))
+                        return fail(b, negative_errno(), "overlay upper directory '%s'", o->upper);
+                snprintf(upath, sizeof(upath), "/oldroot/proc/self/fd/%d/upper", state);
+                snprintf(wpath, sizeof(wpath), "/oldroot/proc/self/fd/%d/work", state);
+        } else {
+                snprintf(upath, sizeof(upath), "/ovl%u/upper", b->n_overlays);
+                snprintf(wpath, sizeof(wpath), "/ovl%u/work", b->n_overlays++);
+                if ((make_path(b, b->staging, upath, false)) < 0 || make_path(b, b->staging, wpath, false) < 0)
+                        return fail(b, -EIO, "overlay scratch space for '%s'", o->src);
+        }
+        const char *kv[] = {"lowerdir", lpath, "upperdir", upath, "workdir", wpath, NULL, NULL, NULL};
+        r = mount_fs_at(b, "overlay", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, o->dst);
+        if (r == -EINVAL || r == -EPERM) {
+                kv[6] = "userxattr";
+                r = mount_fs_at(b, "overlay", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, o->dst);
+        }
+        if (r < 0)
+                return fail(b, r, "overlay '%s'%s", o->src,
+                            r == -EINVAL || r == -EPERM ? " (overlayfs refused this directory; a user "
+                                                          "namespace needs Linux 5.11)" : "");
+        return 0;
+}
+
+/* An empty, inaccessible node over a path: a read-only tmpfs with mode
+ * 000 over a directory, an empty mode-000 file over anything else. */
+static int op_hide(struct builder *b, const struct mount_op *o) {
+        _cleanup_close_ int target = open_in_root(b->root, o->dst, O_PATH);
+        struct stat st;
+        int r;
+
+        if (target == -ENOENT)
+                return 0; /* nothing to hide */
+        if (target < 0 || fstat(target, &st) < 0)
+                return fail(b, target < 0 ? target : negative_errno(), "hide '%s'", o->dst);
+        if (S_ISDIR(st.st_mode)) {
+                const char *kv[] = {"mode", "0000", "size", "4k", NULL};
+                r = mount_fs_at(b, "tmpfs", kv, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                         MOUNT_ATTR_NOEXEC, o->dst);
+        } else {
+                _cleanup_close_ int empty = openat(b->staging, "empty", O_PATH | O_CLOEXEC);
+                r = empty < 0 ? negative_errno()
+                              : bind_fd(b, empty, o->dst, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                                  MOUNT_ATTR_NOEXEC, false);
+        }
+        return r < 0 ? fail(b, r, "hide '%s'", o->dst) : 0;
+}
+
+static int op_mkdir(struct builder *b, const struct mount_op *o) {
+        int r = make_path(b, b->root, o->dst, false);
+        return r < 0 ? fail(b, r, "mkdir '%s'", o->dst) : 0;
+}
+
+static int op_ro_remount(struct builder *b, const struct mount_op *o) {
+        _cleanup_close_ int fd = open_in_root(b->root, o->dst, O_PATH | O_DIRECTORY);
+        int r;
+
+        if (fd == -ENOENT)
+                return 0;
+        if (fd < 0)
+                return fail(b, fd, "read-only '%s'", o->dst);
+        r = bind_fd(b, fd, o->dst, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
+        return r < 0 ? fail(b, r, "read-only '%s'", o->dst) : 0;
+}
+
+static int bind_host_node(struct builder *b, const char *src, const char *dst, uint64_t attrs) {
+        _cleanup_close_ int fd = -1;
+        int r = walk_source(b->oldroot, src, true, &fd, NULL, 0);
+
+        if (r < 0)
+                return r;
+        return bind_fd(b, fd, dst, attrs, false);
+}
+
+static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) {
+        static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+        static const char *const links[][2] = {
+                {"ptmx", "pts/ptmx"}, {"fd", "/proc/self/fd"}, {"stdin", "/proc/self/fd/0"},
+                {"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+        };
+        const char *dev_kv[] = {"mode", "0755", "size", "64k", NULL};
+        const char *pts_kv[] = {"newinstance", NULL, "ptmxmode", "0666", "mode", "0620", NULL};
+        const char *shm_kv[] = {"mode", "1777", NULL};
+        _cleanup_close_ int dev = -1;
+        int r;
+
+        r = mount_fs_at(b, "tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
+        if (r < 0)
+                return fail(b, r, "private-dev '/dev'");
+        for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
+                char src[64], dst[64];
+                snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
+                snprintf(dst, sizeof(dst), "/dev/%s", nodes[i]);
+                r = bind_host_node(b, src, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+                if (r < 0 && r != -ENOENT)
+                        return fail(b, r, "private-dev '%s'", src);
+        }
+        r = mount_fs_at(b, "devpts", pts_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
+        if (r < 0)
+                return fail(b, r, "private-dev '/dev/pts'");
+        r = mount_fs_at(b, "tmpfs", shm_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
+        if (r < 0)
+                return fail(b, r, "private-dev '/dev/shm'");
+        dev = open_in_root(b->root, "/dev", O_PATH | O_DIRECTORY);
+        if (dev < 0)
+                return fail(b, dev, "private-dev '/dev'");
+        for (size_t i = 0; i < ELEMENTSOF(links); i++)
+                if (symlinkat(links[i][1], dev, links[i][0]) < 0 && errno != EEXIST)
+                        return fail(b, negative_errno(), "private-dev '/dev/%s'", links[i][0]);
+        return 0;
+}
+
+/* A fresh procfs for the new PID namespace, with the files that reach the
+ * host kernel (sysctl, sysrq, kcore, keys, ...) read-only or masked. */
+static int op_proc(struct builder *b, const struct mount_op *o _unused_) {
+        static const char *const ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
+        static const char *const masked[] = {"/proc/kcore", "/proc/keys", "/proc/key-users", "/proc/timer_list",
+                                             "/proc/sched_debug", "/proc/kallsyms", "/proc/kmsg",
+                                             "/proc/latency_stats", "/proc/config.gz", "/proc/acpi", "/proc/scsi"};
+        int r = mount_fs_at(b, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/proc");
+
+        if (r < 0)
+                return fail(b, r, "proc '/proc'");
+        for (size_t i = 0; i < ELEMENTSOF(ro); i++) {
+                _cleanup_close_ int fd = open_in_root(b->root, ro[i], O_PATH);
+                if (fd == -ENOENT)
+                        continue;
+                r = fd < 0 ? fd : bind_fd(b, fd, ro[i], MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                               MOUNT_ATTR_NOEXEC, true);
+                if (r < 0)
+                        return fail(b, r, "proc '%s'", ro[i]);
+        }
+        for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
+                struct mount_op h = {.kind = MK_HIDE, .dst = (char *)masked[i]};
+                r = op_hide(b, &h);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int apply_op(struct builder *b, const struct mount_op *o) {
+        switch (o->kind) {
+        case MK_BIND:
+        case MK_RO_BIND:
+        case MK_DEV_BIND:
+                return op_bind(b, o);
+        case MK_TMPFS:
+                return op_tmpfs(b, o);
+        case MK_OVERLAY:
+                return op_overlay(b, o);
+        case MK_PRIVATE_DEV:
+                return op_private_dev(b, o);
+        case MK_PROC:
+                return op_proc(b, o);
+        case MK_HIDE:
+                return op_hide(b, o);
+        case MK_MKDIR:
+                return op_mkdir(b, o);
+        case MK_RO_REMOUNT:
+                return op_ro_remount(b, o);
+        }
+        return -EINVAL;
+}
+
+/* ---- the sequence ------------------------------------------------------- */
+
+/* Steps 1-2: private propagation, staging tmpfs as the root, the host's
+ * root at /oldroot. */
+static int enter_staging(struct builder *b) {
+        static const char *const spots[] = {"/tmp", "/run", "/mnt", "/var/tmp", "/media", "/opt", "/srv", "/home"};
+        const char *kv[] = {"mode", "0700", "size", "16m", NULL};
+        _cleanup_close_ int m = -1;
+        const char *spot = NULL;
+        int fd;
+
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return fail(b, negative_errno(), "make '/' private");
+        m = new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        if (m < 0)
+                return fail(b, m, "staging tmpfs");
+        for (size_t i = 0; i < ELEMENTSOF(spots) && !spot; i++)
+                if (move_mount(m, "", AT_FDCWD, spots[i], MOVE_MOUNT_F_EMPTY_PATH) == 0)
+                        spot = spots[i];
+        if (!spot)
+                return fail(b, -ENOENT, "staging tmpfs (no /tmp, /run or /mnt to mount it on)");
+        if (chdir(spot) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+                return fail(b, negative_errno(), "staging directories");
+        fd = open("empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
+        if (fd < 0)
+                return fail(b, negative_errno(), "staging directories");
+        close(fd);
+        if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+                return fail(b, negative_errno(), "pivot_root into the staging tmpfs");
+        b->staging = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        b->oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (b->staging < 0 || b->oldroot < 0)
+                return fail(b, negative_errno(), "staging directories");
+        remember(b, b->staging);
+        return 0;
+}
+
+/* Step 3: the base of the new root. */
+static int make_root(struct builder *b) {
+        const struct policy *p = b->p;
+        _cleanup_close_ int tree = -1, src = -1;
+        int r;
+
+        if (p->root == ROOT_TMPFS) {
+                const char *kv[] = {"mode", "0755", NULL};
+                tree = new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+                r = tree < 0 ? tree : 0;
+        } else {
+                const char *dir = p->root == ROOT_DIR ? p->root_dir : "/";
+                r = walk_source(b->oldroot, dir, true, &src, NULL, 0);
+                if (r < 0)
+                        return fail(b, r, "root '%s'", dir);
+                tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+                r = tree < 0 ? negative_errno()
+                             : set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                       (p->root == ROOT_HOST_RO ? MOUNT_ATTR_RDONLY : 0), true);
+        }
+        if (r < 0)
+                return fail(b, r, "new root");
+        if (move_mount(tree, "", b->staging, "newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return fail(b, negative_errno(), "new root");
+        b->root = openat(b->staging, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (b->root < 0)
+                return fail(b, negative_errno(), "new root");
+        if (p->root == ROOT_TMPFS)
+                remember(b, b->root);
+        return 0;
+}
+
+/* Step 5: a tmpfs root becomes read-only (only the mounts on it are
+ * writable), then pivot_root(".", ".") and detach the old root. */
+static int enter_root(struct builder *b) {
+        if (b->p->root == ROOT_TMPFS) {
+                struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
+                if (mount_setattr(b->root, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+                        return fail(b, negative_errno(), "read-only root");
+        }
+        if (fchdir(b->root) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+                return fail(b, negative_errno(), "pivot_root into the new root");
+        if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+                return fail(b, negative_errno(), "detach the old root");
+        return 0;
+}
+
+int mounts_setup(const struct policy *p, struct mounts_ctx *ctx) {
+        struct builder b = {.oldroot = -1, .root = -1, .staging = -1, .ctx = ctx, .p = p};
+        struct mount_plan plan = {0};
+        int r;
+
+        ctx->err_detail[0] = 0;
+        trust_all_links = ctx->unprivileged;
+        r = mounts_plan(p, ctx->home, ctx->protect, &plan);
+        if (r < 0)
+                return fail(&b, r, "mount plan");
+        r = enter_staging(&b);
+        if (r == 0)
+                r = make_root(&b);
+        for (size_t i = 0; r == 0 && i < plan.n; i++)
+                r = apply_op(&b, &plan.ops[i]);
+        if (r == 0)
+                r = enter_root(&b);
+        mounts_plan_free(&plan);
+        safe_close(b.oldroot);
+        safe_close(b.root);
+        safe_close(b.staging);
+        return r;
 }

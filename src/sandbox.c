@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "profile.h"
 #include "reaper.h"
 #include "sync.h"
 #include "userns.h"
@@ -47,6 +48,7 @@ struct launch {
         bool switch_ids;
         char cwd[4096];
         const char *home;
+        char **protect;  /* profile directories: read-only inside */
         int sync_fd;     /* child's end */
         sigset_t blocked;
 };
@@ -81,7 +83,8 @@ static unsigned long clone_flags(const struct launch *l) {
 static _Noreturn void child_main(struct launch *l) {
         const struct policy *p = l->p;
         struct sync_msg go;
-        struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid};
+        struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid, .protect = l->protect,
+                                  .unprivileged = l->outer_uid != 0};
         const char *what = NULL;
         pid_t pid;
         int sigfd, r;
@@ -93,7 +96,7 @@ static _Noreturn void child_main(struct launch *l) {
 
         r = mounts_setup(p, &mctx);
         if (r < 0)
-                sync_fail(l->sync_fd, STAGE_MOUNTS, -r, mctx.err_path);
+                sync_fail(l->sync_fd, STAGE_MOUNTS, -r, mctx.err_detail);
         if (p->ns_uts != TRI_NO && sethostname(p->hostname ? p->hostname : "sandbox",
                                                strlen(p->hostname ? p->hostname : "sandbox")) < 0)
                 sync_fail(l->sync_fd, STAGE_HOSTNAME, errno, NULL);
@@ -170,7 +173,9 @@ static int report_failure(const struct sync_msg *m) {
                 log_error("'%s': %s", m->detail, strerror(m->err));
                 return m->err == ENOENT ? 127 : 126;
         }
-        if (m->detail[0])
+        if (m->detail[0] && strchr(m->detail, '\''))
+                log_error("failed to %s: %s: %s", sync_stage_name(m->stage), m->detail, strerror(m->err));
+        else if (m->detail[0])
                 log_error("failed to %s: '%s': %s", sync_stage_name(m->stage), m->detail, strerror(m->err));
         else
                 log_error("failed to %s: %s", sync_stage_name(m->stage), strerror(m->err));
@@ -305,6 +310,33 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
         }
 }
 
+/* The profile directories and their "sandbox" parents: a sandboxed
+ * program must never be able to loosen its next run. */
+static int protected_dirs(char ***ret) {
+        char **dirs = NULL, **out;
+        size_t n = 0, k = 0;
+        int r = profile_search_path(&dirs);
+
+        if (r < 0)
+                return r;
+        for (char **d = dirs; *d; d++)
+                n++;
+        out = calloc(2 * n + 1, sizeof(char *));
+        if (!out) {
+                profile_strv_free(dirs);
+                return -ENOMEM;
+        }
+        for (char **d = dirs; *d; d++) {
+                char *slash = strrchr(*d, '/');
+                if (slash && slash > *d && slash - *d >= 8 && strncmp(slash - 8, "/sandbox", 8) == 0)
+                        out[k++] = strndup(*d, (size_t)(slash - *d));
+                out[k++] = strdup(*d);
+        }
+        profile_strv_free(dirs);
+        *ret = out;
+        return 0;
+}
+
 static int prepare_launch(const struct policy *p, char **argv, struct launch *l) {
         uid_t uid = getuid();
         gid_t gid = getgid();
@@ -326,6 +358,9 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         r = exec_build_env(p, environ, &l->envp);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the environment: %m");
+        r = protected_dirs(&l->protect);
+        if (r < 0)
+                return log_error_errno(r, "out of memory");
         return 0;
 }
 
@@ -424,5 +459,6 @@ out_cgroup:
         cgroup_destroy(&cg);
 out_env:
         exec_env_free(l.envp);
+        profile_strv_free(l.protect);
         return r;
 }
