@@ -12,7 +12,7 @@
 
 enum {
         OPT_SET = 0x100, OPT_PROFILE, OPT_NOPROFILE, OPT_ID, OPT_STATS, OPT_JSON, OPT_QUIET, OPT_VERBOSE,
-        OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_LIST_PROFILES, OPT_PRINT_PROFILE, OPT_LIST_OPTIONS, OPT_KEY,
+        OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_LIST_PROFILES, OPT_PRINT_PROFILE, OPT_LIST_OPTIONS, OPT_DUMP_KEYS, OPT_KEY,
 };
 
 struct cli_option {
@@ -54,6 +54,7 @@ static const struct cli_option options[] = {
         {"help", OPT_HELP, 0, NULL, NULL, "Show this help"},
         {"version", OPT_VERSION, 0, NULL, NULL, "Show the version"},
         {"list-options", OPT_LIST_OPTIONS, 0, NULL, NULL, NULL}, /* hidden: for completions */
+        {"dump-keys", OPT_DUMP_KEYS, 0, NULL, NULL, NULL},       /* hidden: for the man page */
 };
 
 /* getopt_long returns the table index; keep it clear of '?' and ':'. */
@@ -141,6 +142,9 @@ static int handle(struct cli_args *a, const struct cli_option *o, const char *ar
                 return 0;
         case OPT_LIST_OPTIONS:
                 a->action = ACTION_LIST_OPTIONS;
+                return 0;
+        case OPT_DUMP_KEYS:
+                a->action = ACTION_DUMP_KEYS;
                 return 0;
         }
         return -EINVAL;

@@ -15,6 +15,7 @@ enum cli_action {
         ACTION_LIST_PROFILES,
         ACTION_PRINT_PROFILE,
         ACTION_LIST_OPTIONS, /* for completions: one option per line */
+        ACTION_DUMP_KEYS,    /* for the man page: the profile key table */
 };
 
 struct cli_override {

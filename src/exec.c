@@ -165,6 +165,45 @@ static void drop_privileges(const struct exec_ctx *c) {
                 sync_fail(c->sync_fd, STAGE_SECCOMP, -r, NULL);
 }
 
+static const char *env_get(char **envp, const char *name) {
+        size_t n = strlen(name);
+
+        for (char **e = envp; e && *e; e++)
+                if (strncmp(*e, name, n) == 0 && (*e)[n] == '=')
+                        return *e + n + 1;
+        return NULL;
+}
+
+/* execve with a PATH search in the payload's environment, like the shell:
+ * 127 (ENOENT) unless a matching file exists but cannot be executed, then
+ * 126 (EACCES); a directory on PATH that cannot be searched is skipped. */
+static int exec_search(const struct exec_ctx *c) {
+        const char *prog = c->argv[0];
+        const char *path = env_get(c->envp, "PATH");
+        bool denied = false;
+
+        if (strchr(prog, '/')) {
+                execve(prog, c->argv, c->envp);
+                return errno;
+        }
+        if (!path)
+                path = "/usr/local/bin:/usr/bin:/bin";
+        for (const char *p = path; *p;) {
+                size_t n = strcspn(p, ":");
+                char full[4096];
+                struct stat st;
+
+                snprintf(full, sizeof(full), "%.*s%s%s", (int)n, p, n ? "/" : "", prog);
+                p += n + (p[n] == ':');
+                execve(full, c->argv, c->envp);
+                if (errno == ENOEXEC || errno == ETXTBSY || errno == E2BIG || errno == ENOMEM)
+                        return errno;
+                if (errno == EACCES && stat(full, &st) == 0 && S_ISREG(st.st_mode))
+                        denied = true;
+        }
+        return denied ? EACCES : ENOENT;
+}
+
 void exec_payload(const struct exec_ctx *c) {
         const struct policy *p = c->policy;
         sigset_t none;
@@ -179,8 +218,6 @@ void exec_payload(const struct exec_ctx *c) {
         if (fd_close_from(3, c->sync_fd) < 0 || fd_cloexec_from(3) < 0)
                 sync_fail(c->sync_fd, STAGE_SETUP, errno, "closing inherited file descriptors");
         drop_privileges(c);
-        environ = c->envp; /* execvpe searches the PATH of the new environment */
-        execvpe(c->argv[0], c->argv, c->envp);
         /* Reported by the parent as exit status 127 or 126. */
-        sync_fail(c->sync_fd, STAGE_EXEC, errno, c->argv[0]);
+        sync_fail(c->sync_fd, STAGE_EXEC, exec_search(c), c->argv[0]);
 }

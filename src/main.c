@@ -209,6 +209,12 @@ int main(int argc, char **argv) {
                 cli_list_options(stdout);
                 r = 0;
                 break;
+        case ACTION_DUMP_KEYS:
+                for (size_t i = 0; i < policy_n_keys; i++)
+                        printf("%s\t%s\t%s\t%s\t%s\n", policy_keys[i].section, policy_keys[i].key,
+                               policy_keys[i].def, policy_keys[i].help, policy_keys[i].type == KT_LIST ? "list" : "");
+                r = 0;
+                break;
         case ACTION_LIST_PROFILES:
                 r = list_profiles();
                 break;
