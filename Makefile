@@ -37,7 +37,13 @@ LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 all: $(BUILD)/sandbox $(BUILD)/probe
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
-	$(CC) $(CFLAGS_ALL) -c -o $@ $<
+	$(CC) $(CFLAGS_ALL) -I$(BUILD)/gen -c -o $@ $<
+
+# The built-in default profile is profiles.d/default.conf, as a C string.
+$(BUILD)/gen/builtin_default.inc: profiles.d/default.conf
+	mkdir -p $(BUILD)/gen
+	sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/.*/"&\\n"/' $< >$@
+$(BUILD)/obj/profile.o: $(BUILD)/gen/builtin_default.inc
 
 $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@

@@ -26,41 +26,10 @@
 #define SYSCONFDIR "/etc"
 #endif
 
+/* Generated at build time from profiles.d/default.conf (see Makefile). */
 const char profile_builtin_default[] =
-        "# The built-in default profile, used when no PROGRAM.conf and no\n"
-        "# default.conf exist on the profile search path.\n"
-        "[profile]\n"
-        "description = Built-in default: no network, read-only system, private home, tmp and dev\n"
-        "[filesystem]\n"
-        "root = tmpfs\n"
-        "ro-bind = /usr\n"
-        "ro-bind = -/bin\n"
-        "ro-bind = -/sbin\n"
-        "ro-bind = -/lib\n"
-        "ro-bind = -/lib32\n"
-        "ro-bind = -/lib64\n"
-        "ro-bind = -/libx32\n"
-        "ro-bind = /etc\n"
-        "hide = /etc/shadow\n"
-        "hide = /etc/gshadow\n"
-        "hide = /etc/sandbox\n"
-        "private-home = yes\n"
-        "private-tmp = yes\n"
-        "private-dev = yes\n"
-        "[environment]\n"
-        "keep = PATH\n"
-        "keep = HOME\n"
-        "keep = USER\n"
-        "keep = LOGNAME\n"
-        "keep = SHELL\n"
-        "keep = TERM\n"
-        "keep = COLORTERM\n"
-        "keep = LANG\n"
-        "keep = LANGUAGE\n"
-        "keep = LC_*\n"
-        "keep = TZ\n"
-        "[network]\n"
-        "mode = none\n";
+#include "builtin_default.inc"
+        ;
 
 struct loader {
         const struct profile_request *req;
@@ -222,10 +191,12 @@ static int apply_include(struct loader *l, const char *file, unsigned line, cons
         if (l->depth >= PROFILE_MAX_INCLUDE_DEPTH)
                 return loader_fail(l, file, line, "includes nested deeper than %d", PROFILE_MAX_INCLUDE_DEPTH);
         path = find_profile(l, name);
-        if (!path)
+        if (!path && !streq(name, "default"))
                 return loader_fail(l, file, line, "included profile '%s' not found on the profile path", name);
         l->stack[l->depth++] = name;
-        r = apply_path(l, path);
+        /* "default" falls back to the built-in default when not installed */
+        r = path ? apply_path(l, path)
+                 : apply_file(l, "<builtin-default>", profile_builtin_default, strlen(profile_builtin_default));
         l->depth--;
         if (r < 0)
                 return r;
