@@ -100,18 +100,78 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "make deps: everything is installed"; fi
 
+# The applications the shipped profiles are tested with (tests/integration/
+# t_apps.sh), a virtual X server for the GUI-only ones, the shells
+# t_completion.sh drives, and fonts for the headless browsers and
+# LibreOffice. Debian packages only; --no-install-recommends keeps it near
+# 550 MB of downloads (about 3 minutes). Idempotent, like deps.
+DEPS_APPS := firefox-esr chromium libreoffice-writer-nogui fonts-dejavu-core \
+             python3 nodejs curl wget git tar gzip xz-utils zip unzip jq sqlite3 \
+             ffmpeg imagemagick pandoc make gcc libc6-dev rsync less man-db groff-base \
+             mpv vlc-bin vlc-plugin-base evince gimp thunderbird transmission-cli \
+             transmission-daemon transmission-gtk xvfb xauth x11-utils \
+             bash-completion zsh fish
+deps-apps:
+	@missing=$$(for p in $(DEPS_APPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "make deps-apps: installing" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "make deps-apps: everything is installed"; fi
+
 # ---- install ----------------------------------------------------------------
+# make install [PREFIX=/usr/local] [SYSCONFDIR=/etc] [DESTDIR=] [APPARMOR=0|1]
+# The binary (0755, never setuid), the man pages, the profiles in
+# $(SYSCONFDIR)/sandbox/profiles.d, the bash, zsh and fish completions, and
+# an AppArmor profile that lets the binary create user namespaces (Ubuntu
+# 23.10+ forbids them to unconfined programs otherwise). The AppArmor profile
+# needs AppArmor 4 (its "userns," rule; AppArmor 3 fails to parse it), so
+# by default it is installed where /etc/apparmor.d/abi/4.0 exists on the
+# build machine; APPARMOR=1 or APPARMOR=0 decides explicitly.
+# make uninstall with the same variables removes exactly those files.
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR  ?= $(DATADIR)/zsh/vendor-completions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+APPARMORDIR ?= /etc/apparmor.d
+APPARMOR    ?= $(if $(wildcard /etc/apparmor.d/abi/4.0),1,0)
+PROFILES    := $(notdir $(wildcard profiles.d/*.conf))
+
 install: $(BUILD)/sandbox
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d
+		$(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d $(DESTDIR)$(BASHCOMPDIR) \
+		$(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 0755 $(BUILD)/sandbox $(DESTDIR)$(BINDIR)/sandbox
 	install -m 0644 man/sandbox.1 $(DESTDIR)$(MANDIR)/man1/sandbox.1
 	install -m 0644 man/sandbox-profile.5 $(DESTDIR)$(MANDIR)/man5/sandbox-profile.5
-	for f in profiles.d/*.conf; do [ -e "$$f" ] && install -m 0644 "$$f" $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d/; done; true
+	install -m 0644 $(addprefix profiles.d/,$(PROFILES)) $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d/
+	install -m 0644 completions/sandbox.bash $(DESTDIR)$(BASHCOMPDIR)/sandbox
+	install -m 0644 completions/_sandbox $(DESTDIR)$(ZSHCOMPDIR)/_sandbox
+	install -m 0644 completions/sandbox.fish $(DESTDIR)$(FISHCOMPDIR)/sandbox.fish
+ifeq ($(APPARMOR),1)
+	install -d $(DESTDIR)$(APPARMORDIR)
+	printf '%s\n' \
+		'# AppArmor profile for sandbox(1), installed by its Makefile.' \
+		'# sandbox builds its sandboxes in user namespaces; where AppArmor restricts' \
+		'# them (kernel.apparmor_restrict_unprivileged_userns = 1, Ubuntu 23.10+),' \
+		'# this profile allows them for the binary and confines nothing else.' \
+		'abi <abi/4.0>,' \
+		'include <tunables/global>' \
+		'' \
+		'profile sandbox $(BINDIR)/sandbox flags=(unconfined) {' \
+		'  userns,' \
+		'' \
+		'  # Site-specific additions and overrides. See local/README for details.' \
+		'  include if exists <local/sandbox>' \
+		'}' >$(DESTDIR)$(APPARMORDIR)/sandbox
+	chmod 0644 $(DESTDIR)$(APPARMORDIR)/sandbox
+endif
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sandbox $(DESTDIR)$(MANDIR)/man1/sandbox.1 $(DESTDIR)$(MANDIR)/man5/sandbox-profile.5
-	for f in profiles.d/*.conf; do rm -f $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d/$$(basename $$f); done
+	rm -f $(DESTDIR)$(BINDIR)/sandbox $(DESTDIR)$(MANDIR)/man1/sandbox.1 \
+		$(DESTDIR)$(MANDIR)/man5/sandbox-profile.5 \
+		$(addprefix $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d/,$(PROFILES)) \
+		$(DESTDIR)$(BASHCOMPDIR)/sandbox $(DESTDIR)$(ZSHCOMPDIR)/_sandbox \
+		$(DESTDIR)$(FISHCOMPDIR)/sandbox.fish $(DESTDIR)$(APPARMORDIR)/sandbox
 	-rmdir $(DESTDIR)$(SYSCONFDIR)/sandbox/profiles.d $(DESTDIR)$(SYSCONFDIR)/sandbox 2>/dev/null
 
 # ---- quality ---------------------------------------------------------------
@@ -134,6 +194,18 @@ lint:
 
 format:
 	clang-format -i src/*.c src/*.h
+
+# ---- benchmarks (not part of check; run as root): bench/, BENCHMARKS.md -----
+# make bench [BENCH_N=200] - see bench/bench.py for the other knobs.
+bench: all
+	@mkdir -p $(BUILD)/bench
+	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench/runner bench/runner.c
+	$(CC) -O2 -Wall -Wextra -static -o $(BUILD)/bench/sysloop bench/sysloop.c
+	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench/bpfdump bench/bpfdump.c
+	@# the same launcher with frame pointers, for perf's call chains
+	-@$(MAKE) --no-print-directory BUILD=$(BUILD)/bench/fp \
+		OPT="$(OPT) -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer" $(BUILD)/bench/fp/sandbox >/dev/null
+	@BUILD='$(BUILD)' CC='$(CC)' BENCH_PKGS='$(PKGS)' BENCH_LDFLAGS='$(LDFLAGS_ALL)' python3 bench/bench.py
 
 clean:
 	rm -rf $(BUILD) build-asan build-analyze

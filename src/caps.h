@@ -1,19 +1,39 @@
-/* caps.h - the libcap adapter: capability names and dropping every
+/* caps.h - the libcap adapter: capability names, dropping every
  * capability set (bounding, inheritable, ambient, permitted, effective)
- * except the profile's keep list.
- * Owns nothing persistent. Runs in the payload process (PID 2) and, for
- * name checks, in the parent. */
+ * except the profile's keep list, locking the securebits, and PID 1's drop.
+ * Owns nothing persistent. Runs in the payload process (PID 2), in the
+ * PID-1 reaper, and, for name checks, in the parent. */
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "policy.h"
 
-/* true if name is a capability libcap knows ("CAP_NET_RAW", any case). */
+/* true if name is a capability libcap and this kernel know
+ * ("CAP_NET_RAW", any case). */
 bool caps_name_valid(const char *name);
-/* Drops capabilities per the policy. keep_sys_admin: keep CAP_SYS_ADMIN
- * in the effective set (needed to load seccomp without no_new_privs); it
- * is never in the bounding set unless kept. Returns 0 or -errno. */
-int caps_drop(const struct policy *p, bool keep_sys_admin);
-/* Number of capabilities this kernel knows. */
+/* The closest capability name to an unknown one ("CAP_NET_ADMIN"), or
+ * NULL. Static storage. */
+const char *caps_suggest(const char *name);
+/* Number of the highest capability this kernel knows. */
 int caps_last_cap(void);
+
+/* Checks what only root may ask for: `keep` and `no-new-privs = no`.
+ * as_root: the launcher runs as root in the initial user namespace.
+ * Returns 0, or -EPERM and the key that is refused in *ret_key. Pure. */
+int caps_check_launch(const struct policy *p, bool as_root, const char **ret_key);
+
+/* Drops capabilities per the policy: the bounding set and the ambient set
+ * to the keep list, permitted/effective/inheritable to the keep list (kept
+ * ones also raised in the ambient set so they survive execve as non-root),
+ * and locks the securebits (NOROOT, no ambient raise, no setuid fixup).
+ * keep_sys_admin: leave CAP_SYS_ADMIN effective (not bounding) until
+ * execve, so that a filter can be loaded without no_new_privs.
+ * Call after the uid switch. Returns 0 or -errno. */
+int caps_drop(const struct policy *p, bool keep_sys_admin);
+
+/* PID 1: empties every set; keeps only CAP_KILL (permitted/effective) when
+ * its uid is 0, so it can forward signals to a program that switched to
+ * another uid. Returns 0 or -errno. */
+int caps_drop_reaper(void);

@@ -12,7 +12,7 @@
 
 enum {
         OPT_SET = 0x100, OPT_PROFILE, OPT_NOPROFILE, OPT_ID, OPT_STATS, OPT_JSON, OPT_QUIET, OPT_VERBOSE,
-        OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_LIST_PROFILES, OPT_PRINT_PROFILE, OPT_LIST_OPTIONS, OPT_DUMP_KEYS, OPT_KEY,
+        OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_LIST_PROFILES, OPT_PRINT_PROFILE, OPT_LIST_OPTIONS, OPT_DUMP_KEYS, OPT_LINK, OPT_UNLINK, OPT_KEY,
 };
 
 struct cli_option {
@@ -51,6 +51,8 @@ static const struct cli_option options[] = {
         {"check", OPT_CHECK, 0, NULL, NULL, "Check the system's requirements"},
         {"list-profiles", OPT_LIST_PROFILES, 0, NULL, NULL, "List the profiles found"},
         {"print-profile", OPT_PRINT_PROFILE, 1, NULL, "PROGRAM", "Print the resolved policy for PROGRAM"},
+        {"link", OPT_LINK, 1, NULL, "DIR", "Create links in DIR so that PROGRAM runs sandboxed"},
+        {"unlink", OPT_UNLINK, 1, NULL, "DIR", "Remove the links --link created in DIR"},
         {"help", OPT_HELP, 0, NULL, NULL, "Show this help"},
         {"version", OPT_VERSION, 0, NULL, NULL, "Show the version"},
         {"list-options", OPT_LIST_OPTIONS, 0, NULL, NULL, NULL}, /* hidden: for completions */
@@ -102,7 +104,7 @@ static int handle(struct cli_args *a, const struct cli_option *o, const char *ar
         case OPT_KEY:
                 return add_override(a, o->key, arg, o->name);
         case OPT_SET:
-                return add_override(a, NULL, arg, "--set");
+                return add_override(a, NULL, arg, "set");
         case OPT_PROFILE:
                 a->profile = arg;
                 return 0;
@@ -143,6 +145,11 @@ static int handle(struct cli_args *a, const struct cli_option *o, const char *ar
         case OPT_LIST_OPTIONS:
                 a->action = ACTION_LIST_OPTIONS;
                 return 0;
+        case OPT_LINK:
+        case OPT_UNLINK:
+                a->action = o->id == OPT_LINK ? ACTION_LINK : ACTION_UNLINK;
+                a->link_dir = arg;
+                return 0;
         case OPT_DUMP_KEYS:
                 a->action = ACTION_DUMP_KEYS;
                 return 0;
@@ -159,12 +166,14 @@ int cli_parse(int argc, char **argv, struct cli_args *a) {
                 longopts[i] = (struct option){options[i].name, options[i].has_arg, NULL, (int)i};
         longopts[ELEMENTSOF(options)] = (struct option){0};
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc also forgets the state of an earlier short-option cluster */
         /* '+': stop at the program name, so its own options stay its own. */
         while ((c = getopt_long(argc, argv, "+:", longopts, &idx)) != -1) {
                 if (c == '?' || c == ':') {
                         if (c == ':' && optopt >= 0 && optopt < (int)ELEMENTSOF(options))
                                 log_error("option '--%s' needs an argument (see --help)", options[optopt].name);
+                        else if (optopt > ' ') /* inside a cluster like -la: argv[optind-1] is not it */
+                                log_error("unknown option '-%c' (see --help)", optopt);
                         else
                                 log_error("unknown option '%s' (see --help)", argv[optind - 1]);
                         cli_args_free(a);

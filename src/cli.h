@@ -16,6 +16,8 @@ enum cli_action {
         ACTION_PRINT_PROFILE,
         ACTION_LIST_OPTIONS, /* for completions: one option per line */
         ACTION_DUMP_KEYS,    /* for the man page: the profile key table */
+        ACTION_LINK,
+        ACTION_UNLINK,
 };
 
 struct cli_override {
@@ -35,6 +37,8 @@ struct cli_args {
         size_t n_overrides;
         char **argv; /* program and its arguments (points into main's argv) */
         const char *print_program;
+        const char *link_dir;      /* --link / --unlink */
+        const char *link_program;  /* invoked through a link: the profile name */
 };
 
 /* Parses argv. Returns 0, or -EINVAL after printing one error line. */

@@ -36,12 +36,10 @@ bool exec_env_is_unsafe(const char *name, size_t len) {
 }
 
 static bool name_in(const struct strlist *l, const char *name, size_t len, bool patterns) {
-        char buf[256];
+        _cleanup_free_ char *buf = strndup(name, len);
 
-        if (len >= sizeof(buf))
+        if (!buf)
                 return false;
-        memcpy(buf, name, len);
-        buf[len] = 0;
         for (size_t i = 0; i < l->n; i++)
                 if (patterns ? fnmatch(l->items[i].value, buf, 0) == 0 : streq(l->items[i].value, buf))
                         return true;

@@ -130,9 +130,17 @@ int fd_cloexec_from(int from) {
 }
 
 int fd_close_from(int from, int keep) {
-        if (keep < from && syscall(SYS_close_range, (unsigned)from, ~0U, 0) == 0)
-                return 0;
-        return fd_walk(from, keep, close_one);
+        unsigned lo = (unsigned)from;
+
+        /* close_range around the one fd to keep; /proc/self/fd on old kernels */
+        if (keep >= from) {
+                if (keep > from && syscall(SYS_close_range, lo, (unsigned)keep - 1, 0) < 0)
+                        return fd_walk(from, keep, close_one);
+                lo = (unsigned)keep + 1;
+        }
+        if (syscall(SYS_close_range, lo, ~0U, 0) < 0)
+                return fd_walk(from, keep, close_one);
+        return 0;
 }
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }

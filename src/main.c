@@ -9,12 +9,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "cli.h"
+#include "link.h"
 #include "log.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
 #include "sandbox.h"
+#include "sysfilter.h"
 #include "value.h"
 
 #ifndef VERSION
@@ -43,6 +46,7 @@ static const char *base_name(const char *path) {
 struct vars_storage {
         char uid[16];
         char id[300];
+        char cwd[4096];
 };
 
 static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *program, const char *id) {
@@ -58,7 +62,8 @@ static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *
                 snprintf(s->id, sizeof(s->id), "%s", id);
         else
                 snprintf(s->id, sizeof(s->id), "%s-%d", program, (int)getpid());
-        *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id};
+        *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id,
+                                 getcwd(s->cwd, sizeof(s->cwd)) ? s->cwd : NULL};
 }
 
 /* --chroot DIR makes DIR the whole view, like chroot(8): the profile's
@@ -132,7 +137,7 @@ static void emit_report(const struct cli_args *a, const struct policy *p, const 
 static int run(const struct cli_args *a) {
         _cleanup_(policy_freep) struct policy *p = NULL;
         const struct key_def *k;
-        const char *program = base_name(a->argv[0]);
+        const char *program = a->link_program ? a->link_program : base_name(a->argv[0]);
         char id[300];
         struct sandbox_opts o = {.id = id, .verbose = a->verbosity > 0};
         struct sandbox_result res = {0};
@@ -173,7 +178,9 @@ static int print_profile(const struct cli_args *a) {
 
         if (resolve_policy(a, base_name(a->print_program), &p) < 0)
                 return EXIT_LAUNCHER;
-        return policy_print(p, stdout) < 0 || fflush(stdout) != 0 ? EXIT_LAUNCHER : 0;
+        if (policy_print(p, stdout) < 0 || sysfilter_print_policy(p, stdout) < 0)
+                return EXIT_LAUNCHER;
+        return fflush(stdout) != 0 ? EXIT_LAUNCHER : 0;
 }
 
 static int list_profiles(void) {
@@ -184,16 +191,48 @@ static int list_profiles(void) {
         printf("# App profiles (first match on the search path wins):\n");
         profile_list(dirs, stdout);
         profile_strv_free(dirs);
+        return sysfilter_list(stdout) < 0 || fflush(stdout) != 0 ? EXIT_LAUNCHER : 0;
+}
+
+/* Invoked through a link made by --link: every argument is the program's,
+ * the profile is the link's name, and the program is the next one of that
+ * name on PATH (never the launcher again). */
+static int parse_link_invocation(const char *name, char **argv, struct cli_args *a) {
+        char *real = link_find_program(name);
+
+        memset(a, 0, sizeof(*a));
+        if (!real)
+                return log_error_errno(-ENOENT, "'%s': no program of that name on PATH besides the sandbox link", name);
+        argv[0] = real; /* lives until exit */
+        a->argv = argv;
+        a->link_program = name;
         return 0;
+}
+
+static int link_action(const struct cli_args *a) {
+        char **dirs = NULL;
+        int r;
+
+        if (a->action == ACTION_UNLINK)
+                return link_remove(a->link_dir) < 0 ? EXIT_LAUNCHER : 0;
+        if (profile_search_path(&dirs) < 0)
+                return EXIT_LAUNCHER;
+        r = link_create(a->link_dir, dirs);
+        profile_strv_free(dirs);
+        return r < 0 ? EXIT_LAUNCHER : 0;
 }
 
 int main(int argc, char **argv) {
         struct cli_args a;
+        const char *link_name = NULL;
         int r;
 
         if (refuse_setid() < 0)
                 return EXIT_LAUNCHER;
-        if (cli_parse(argc, argv, &a) < 0)
+        if (argc > 0 && link_invoked_as(argv[0], &link_name)) {
+                if (parse_link_invocation(link_name, argv, &a) < 0)
+                        return 127;
+        } else if (cli_parse(argc, argv, &a) < 0)
                 return EXIT_LAUNCHER;
         log_set_level(a.verbosity < 0 ? LOG_ERR : a.verbosity > 0 ? LOG_DEBUG : LOG_ERR);
         switch (a.action) {
@@ -209,6 +248,10 @@ int main(int argc, char **argv) {
                 cli_list_options(stdout);
                 r = 0;
                 break;
+        case ACTION_LINK:
+        case ACTION_UNLINK:
+                r = link_action(&a);
+                break;
         case ACTION_DUMP_KEYS:
                 for (size_t i = 0; i < policy_n_keys; i++)
                         printf("%s\t%s\t%s\t%s\t%s\n", policy_keys[i].section, policy_keys[i].key,
@@ -222,8 +265,7 @@ int main(int argc, char **argv) {
                 r = print_profile(&a);
                 break;
         case ACTION_CHECK:
-                log_error("--check is not supported yet");
-                r = EXIT_LAUNCHER;
+                r = check_run(stdout);
                 break;
         default:
                 r = run(&a);

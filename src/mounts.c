@@ -50,7 +50,6 @@ const char *mounts_kind_name(enum mount_kind k) {
                 [MK_BIND] = "bind", [MK_RO_BIND] = "ro-bind", [MK_DEV_BIND] = "dev-bind",
                 [MK_TMPFS] = "tmpfs", [MK_OVERLAY] = "overlay", [MK_PRIVATE_DEV] = "private-dev",
                 [MK_PROC] = "proc", [MK_HIDE] = "hide", [MK_MKDIR] = "mkdir",
-                [MK_RO_REMOUNT] = "read-only",
         };
         return names[k];
 }
@@ -132,16 +131,14 @@ static unsigned path_depth(const char *p) {
         return d;
 }
 
-/* Read-only remounts come last, then by depth (parents first); at one
- * depth mounts before mkdir before hide; then profile order. */
+/* By depth (parents first); at one depth mounts before mkdir before hide;
+ * then profile order. */
 static int op_rank(const struct mount_op *o) {
         switch (o->kind) {
         case MK_MKDIR:
                 return 1;
         case MK_HIDE:
                 return 2;
-        case MK_RO_REMOUNT:
-                return 3;
         default:
                 return 0;
         }
@@ -149,11 +146,8 @@ static int op_rank(const struct mount_op *o) {
 
 static int op_cmp(const void *a, const void *b) {
         const struct mount_op *x = a, *y = b;
-        bool rx = x->kind == MK_RO_REMOUNT, ry = y->kind == MK_RO_REMOUNT;
         unsigned dx = path_depth(x->dst), dy = path_depth(y->dst);
 
-        if (rx != ry)
-                return rx ? 1 : -1;
         if (dx != dy)
                 return dx < dy ? -1 : 1;
         if (op_rank(x) != op_rank(y))
@@ -161,7 +155,7 @@ static int op_cmp(const void *a, const void *b) {
         return x->order < y->order ? -1 : x->order > y->order;
 }
 
-int mounts_plan(const struct policy *p, const char *home, char *const *protect, struct mount_plan *ret) {
+int mounts_plan(const struct policy *p, const char *home, struct mount_plan *ret) {
         struct mount_plan pl = {0};
         int r = 0;
 
@@ -187,8 +181,6 @@ int mounts_plan(const struct policy *p, const char *home, char *const *protect, 
                 r = plan_split(&pl, &p->hide, MK_HIDE);
         if (r == 0)
                 r = plan_split(&pl, &p->mkdir, MK_MKDIR);
-        for (char *const *d = protect; r == 0 && d && *d; d++)
-                r = plan_add(&pl, MK_RO_REMOUNT, NULL, *d, NULL, NULL, true);
         if (r < 0) {
                 mounts_plan_free(&pl);
                 return r;
@@ -508,6 +500,10 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
                 if ((r = make_path(b, b->root, dir[0] ? dir : "/", false)) < 0 ||
                     (parent = open_in_root(b->root, dir[0] ? dir : "/", O_PATH | O_DIRECTORY)) < 0)
                         return fail(b, r < 0 ? r : parent, "symlink '%s'", o->dst);
+                char have[PATH_MAX];
+                ssize_t n = readlinkat(parent, strrchr(o->dst, '/') + 1, have, sizeof(have) - 1);
+                if (n >= 0 && (size_t)n == strlen(link) && memcmp(have, link, (size_t)n) == 0)
+                        return 0; /* the same link is there already (root = host-ro, DIR) */
                 if (!is_ours(b, parent))
                         return fail(b, -ENOENT, "symlink '%s' (not created in a host directory)", o->dst);
                 if (symlinkat(link, parent, strrchr(o->dst, '/') + 1) < 0 && errno != EEXIST)
@@ -629,18 +625,6 @@ static int op_mkdir(struct builder *b, const struct mount_op *o) {
         return r < 0 ? fail(b, r, "mkdir '%s'", o->dst) : 0;
 }
 
-static int op_ro_remount(struct builder *b, const struct mount_op *o) {
-        _cleanup_close_ int fd = open_in_root(b->root, o->dst, O_PATH | O_DIRECTORY);
-        int r;
-
-        if (fd == -ENOENT)
-                return 0;
-        if (fd < 0)
-                return fail(b, fd, "read-only '%s'", o->dst);
-        r = bind_fd(b, fd, o->dst, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
-        return r < 0 ? fail(b, r, "read-only '%s'", o->dst) : 0;
-}
-
 static int bind_host_node(struct builder *b, const char *src, const char *dst, uint64_t attrs) {
         _cleanup_close_ int fd = -1;
         int r = walk_source(b->oldroot, src, true, &fd, NULL, 0);
@@ -735,13 +719,33 @@ static int apply_op(struct builder *b, const struct mount_op *o) {
                 return op_hide(b, o);
         case MK_MKDIR:
                 return op_mkdir(b, o);
-        case MK_RO_REMOUNT:
-                return op_ro_remount(b, o);
         }
         return -EINVAL;
 }
 
 /* ---- the sequence ------------------------------------------------------- */
+
+/* The profile directories become read-only in the old root itself, before
+ * anything is cloned from it: every bind that contains one, at whatever
+ * path, carries the read-only mount along (AT_RECURSIVE clones). */
+static int protect_dirs(struct builder *b) {
+        for (char *const *d = b->ctx->protect; d && *d; d++) {
+                _cleanup_close_ int fd = -1, tree = -1;
+                int r = walk_source(b->oldroot, *d, true, &fd, NULL, 0);
+                if (r == -ENOENT)
+                        continue;
+                if (r == 0) {
+                        tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
+                        r = tree < 0 ? negative_errno()
+                                     : set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
+                }
+                if (r == 0 && move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                        r = negative_errno();
+                if (r < 0)
+                        return fail(b, r, "read-only profile directory '%s'", *d);
+        }
+        return 0;
+}
 
 /* Steps 1-2: private propagation, staging tmpfs as the root, the host's
  * root at /oldroot. */
@@ -832,10 +836,12 @@ int mounts_setup(const struct policy *p, struct mounts_ctx *ctx) {
 
         ctx->err_detail[0] = 0;
         trust_all_links = ctx->unprivileged;
-        r = mounts_plan(p, ctx->home, ctx->protect, &plan);
+        r = mounts_plan(p, ctx->home, &plan);
         if (r < 0)
                 return fail(&b, r, "mount plan");
         r = enter_staging(&b);
+        if (r == 0)
+                r = protect_dirs(&b);
         if (r == 0)
                 r = make_root(&b);
         for (size_t i = 0; r == 0 && i < plan.n; i++)

@@ -21,7 +21,6 @@ enum mount_kind {
         MK_PROC,
         MK_HIDE,
         MK_MKDIR,
-        MK_RO_REMOUNT, /* a path made read-only after everything else */
 };
 
 struct mount_op {
@@ -40,10 +39,9 @@ struct mount_plan {
 };
 
 /* Builds the ordered mount plan (parents before children, profile order
- * within one depth). home: the caller's home path for private-home.
- * protect: directories that must stay read-only inside (the profile
- * directories), NULL-terminated, may be NULL. Pure. Returns 0 or -ENOMEM. */
-int mounts_plan(const struct policy *p, const char *home, char *const *protect, struct mount_plan *ret);
+ * within one depth). home: the caller's home path for private-home. Pure.
+ * Returns 0 or -ENOMEM. */
+int mounts_plan(const struct policy *p, const char *home, struct mount_plan *ret);
 void mounts_plan_free(struct mount_plan *plan);
 const char *mounts_kind_name(enum mount_kind k);
 /* Prints the plan as comments ("# mount: ro-bind /usr -> /usr"). */

@@ -9,7 +9,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h> /* AF_INET, AF_INET6 for the [network] checks */
 
+#include "caps.h"
+#include "sysfilter.h"
 #include "value.h"
 
 #define OFF(f) offsetof(struct policy, f)
@@ -224,9 +227,10 @@ static int check_abs_path(struct policy *p _unused_, const struct key_def *k, co
 /* tmpfs = DIR[:size=SIZE,mode=MODE] -- the options are checked here. */
 static int check_tmpfs(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         const char *colon = strchr(v, ':');
-        char dir[4096];
+        _cleanup_free_ char *dir = strndup(v, colon ? (size_t)(colon - v) : strlen(v));
 
-        snprintf(dir, sizeof(dir), "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+        if (!dir)
+                return -ENOMEM;
         if (check_abs_path(p, k, dir, msg) < 0)
                 return -EINVAL;
         if (colon) {
@@ -251,9 +255,10 @@ static int check_tmpfs(struct policy *p, const struct key_def *k, const char *v,
 /* overlay = DIR[:UPPERDIR] */
 static int check_overlay(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         const char *colon = strchr(v, ':');
-        char dir[4096];
+        _cleanup_free_ char *dir = strndup(v, colon ? (size_t)(colon - v) : strlen(v));
 
-        snprintf(dir, sizeof(dir), "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+        if (!dir)
+                return -ENOMEM;
         if (!path_ok(dir) || (colon && !path_ok(colon + 1))) {
                 *msg = msgf("invalid overlay '%s' (use DIR or DIR:UPPERDIR, absolute paths)", v);
                 return -EINVAL;
@@ -290,52 +295,88 @@ static int check_env_name(struct policy *p _unused_, const struct key_def *k, co
         return 0;
 }
 
-static int check_cidr(struct policy *p _unused_, const struct key_def *k _unused_, const char *v, char **msg) {
+/* Why an address cannot be an interface address or gateway, or NULL.
+ * prefix < 0: a bare address (no subnet checks). */
+static const char *net_addr_problem(int fam, const unsigned char *a, int prefix) {
+        static const unsigned char v6_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+        static const unsigned char zero[16] = {0};
+
+        if (prefix == 0)
+                return "prefix /0";
+        if (fam == AF_INET6) {
+                if (a[0] == 0xff)
+                        return "a multicast address";
+                if (memcmp(a, zero, 15) == 0 && a[15] <= 1)
+                        return a[15] ? "the loopback address" : "the unspecified address";
+                return memcmp(a, v6_mapped, 12) == 0 ? "an IPv4-mapped address" : NULL;
+        }
+        if (a[0] == 0 || a[0] == 127)
+                return a[0] ? "a loopback address" : "in 0.0.0.0/8";
+        if (a[0] >= 224)
+                return "a multicast or reserved address";
+        if (prefix > 0 && prefix <= 30) {
+                uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+                uint32_t host = v & (uint32_t)((1ULL << (32 - prefix)) - 1);
+                if (host == 0 || host == (uint32_t)((1ULL << (32 - prefix)) - 1))
+                        return host ? "the subnet's broadcast address" : "the subnet's network address";
+        }
+        return NULL;
+}
+
+static int check_cidr(struct policy *p _unused_, const struct key_def *k, const char *v, char **msg) {
         int fam;
         unsigned char a[16];
         unsigned pre;
+        const char *why;
 
-        if (streq(v, "auto") || value_parse_cidr(v, &fam, a, &pre) == 0)
+        if (streq(v, "auto") && streq(k->key, "address"))
                 return 0;
-        *msg = msgf("invalid address '%s' (use ADDRESS/PREFIX, e.g. 10.200.0.2/24 or fd00::2/64, or auto)", v);
-        return -EINVAL;
+        if (value_parse_cidr(v, &fam, a, &pre) < 0) {
+                *msg = msgf("invalid %s '%s' (use ADDRESS/PREFIX, e.g. 10.200.0.2/24 or fd00::2/64%s)", k->key, v,
+                            streq(k->key, "address") ? ", or auto" : "");
+                return -EINVAL;
+        }
+        why = net_addr_problem(fam, a, (int)pre);
+        if (why) {
+                *msg = msgf("invalid %s '%s': %s", k->key, v, why);
+                return -EINVAL;
+        }
+        return 0;
 }
 
+static int net_set_string(struct policy *p, const struct key_def *k, const char *v) {
+        char *s = strdup(v);
+
+        if (!s)
+                return -ENOMEM;
+        free(*(char **)((char *)p + k->offset));
+        *(char **)((char *)p + k->offset) = s;
+        return 0;
+}
+
+/* gateway (a unicast address) and dns (any address a resolver may use,
+ * loopback included: a resolver inside the sandbox). */
 static int check_ip(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         int fam;
         unsigned char a[16];
-        char *s;
+        const char *why;
 
         if (value_parse_ip(v, &fam, a) < 0) {
-                *msg = msgf("invalid %s '%s' (an IPv4 or IPv6 address)", k->key, v);
+                *msg = msgf("invalid %s '%s' (an IPv4 or IPv6 address, no prefix)", k->key, v);
                 return -EINVAL;
         }
-        if (k->type == KT_LIST)
-                return 0;
-        s = strdup(v);
-        if (!s)
-                return -ENOMEM;
-        free(*(char **)((char *)p + k->offset));
-        *(char **)((char *)p + k->offset) = s;
-        return 0;
+        why = net_addr_problem(fam, a, -1);
+        if (why && !(streq(k->key, "dns") && strstr(why, "loopback"))) {
+                *msg = msgf("invalid %s '%s': %s", k->key, v, why);
+                return -EINVAL;
+        }
+        return k->type == KT_LIST ? 0 : net_set_string(p, k, v);
 }
 
 static int check_host_cidr(struct policy *p, const struct key_def *k, const char *v, char **msg) {
-        int fam;
-        unsigned char a[16];
-        unsigned pre;
-        char *s;
+        int r = check_cidr(p, k, v, msg);
 
-        if (value_parse_cidr(v, &fam, a, &pre) < 0) {
-                *msg = msgf("invalid %s '%s' (use ADDRESS/PREFIX)", k->key, v);
-                return -EINVAL;
-        }
-        s = strdup(v);
-        if (!s)
-                return -ENOMEM;
-        free(*(char **)((char *)p + k->offset));
-        *(char **)((char *)p + k->offset) = s;
-        return 0;
+        return r < 0 ? r : net_set_string(p, k, v);
 }
 
 static int check_name(struct policy *p, const struct key_def *k, const char *v, char **msg) {
@@ -353,27 +394,55 @@ static int check_name(struct policy *p, const struct key_def *k, const char *v, 
         return 0;
 }
 
-static int check_syscall_name(struct policy *p _unused_, const struct key_def *k, const char *v, char **msg) {
-        /* Full validation against libseccomp happens in policy_validate via
-         * the hook the seccomp module installs; here only the shape. */
-        const char *s = v[0] == '@' ? v + 1 : v;
-        if (!*s)
-                goto bad;
+/* [seccomp] names: `profile` must be a built-in profile (and is stored
+ * here, KT_SPECIAL); `allow`/`deny` items a syscall libseccomp knows or an
+ * @group. Unknown names come with the closest known one. */
+static int check_syscall_name(struct policy *p, const struct key_def *k, const char *v, char **msg) {
+        const char *s = v[0] == '@' ? v + 1 : v, *hint = NULL;
+        char *copy;
+
+        if (streq(k->key, "profile")) {
+                if (!sysfilter_profile_known(v, &hint)) {
+                        *msg = msgf("unknown seccomp profile '%s'%s%s%s (built-in: default, minimal, io-heavy, "
+                                    "compute, network, unrestricted)", v, hint ? " (did you mean '" : "",
+                                    hint ? hint : "", hint ? "'?)" : "");
+                        return -EINVAL;
+                }
+                copy = strdup(v);
+                if (!copy)
+                        return -ENOMEM;
+                free(p->seccomp_profile);
+                p->seccomp_profile = copy;
+                return 0;
+        }
         for (; *s; s++)
                 if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
-                        goto bad;
-        return 0;
-bad:
-        *msg = msgf("invalid %s '%s' (a syscall name or an @group)", k->key, v);
+                        break;
+        if (*s || !v[v[0] == '@']) {
+                *msg = msgf("invalid %s '%s' (a syscall name or an @group)", k->key, v);
+                return -EINVAL;
+        }
+        if (sysfilter_name_known(v, &hint))
+                return 0;
+        *msg = msgf("unknown syscall%s '%s'%s%s%s", v[0] == '@' ? " group" : "", v, hint ? " (did you mean '" : "",
+                    hint ? hint : "", hint ? "'?)" : "");
         return -EINVAL;
 }
 
 static int check_cap_name(struct policy *p _unused_, const struct key_def *k _unused_, const char *v, char **msg) {
+        const char *hint;
+
         for (const char *s = v; *s; s++)
                 if (!(isalnum((unsigned char)*s) || *s == '_'))
                         goto bad;
-        if (*v)
+        if (!*v)
+                goto bad;
+        if (caps_name_valid(v))
                 return 0;
+        hint = caps_suggest(v);
+        *msg = msgf("unknown capability '%s'%s%s%s", v, hint ? " (did you mean '" : "", hint ? hint : "",
+                    hint ? "'?)" : "");
+        return -EINVAL;
 bad:
         *msg = msgf("invalid capability '%s' (e.g. CAP_NET_BIND_SERVICE)", v);
         return -EINVAL;
@@ -388,18 +457,18 @@ static int check_description(struct policy *p, const struct key_def *k _unused_,
         return 0;
 }
 
+/* The kernel's dev_valid_name() (1..15 bytes, no '/', ':' or whitespace),
+ * and no leading '.' (rules out "." and ".."). */
 static int parse_bridge(struct policy *p, const struct key_def *k, const char *v, char **msg) {
-        char *s;
-        if (strlen(v) >= 16 || !value_is_plain_name(v)) {
-                *msg = msgf("invalid %s '%s' (an interface name, at most 15 characters)", k->key, v);
+        bool ok = *v && strlen(v) < 16 && v[0] != '.';
+
+        for (const char *c = v; ok && *c; c++)
+                ok = *c != '/' && *c != ':' && !isspace((unsigned char)*c) && (unsigned char)*c > 0x20 && *c != 0x7f;
+        if (!ok) {
+                *msg = msgf("invalid %s '%s' (an interface name: 1 to 15 characters, no '/', ':', spaces or leading '.')", k->key, v);
                 return -EINVAL;
         }
-        s = strdup(v);
-        if (!s)
-                return -ENOMEM;
-        free(p->bridge);
-        p->bridge = s;
-        return 0;
+        return net_set_string(p, k, v);
 }
 
 static char *print_u32(const struct policy *p, const struct key_def *k) {
@@ -463,24 +532,27 @@ const struct key_def policy_keys[] = {
         {"filesystem", "proc", KT_BOOL, OFF(proc), 0, NULL, NULL, "yes", "Fresh /proc for the new PID namespace."},
 
         {"network", "mode", KT_SPECIAL, OFF(net_mode), KF_SECURITY, parse_net_mode, print_net_mode, "none",
-         "none (loopback only), host (share the host network) or veth."},
+         "none (own namespace, loopback only), host (the host's network: weaker, abstract sockets such as "
+         "X11's are reachable) or veth (root: a veth pair, eth0 inside)."},
         {"network", "bridge", KT_SPECIAL, OFF(bridge), 0, parse_bridge, print_string, "",
-         "Existing bridge to attach the host end of the veth to."},
-        LIST("network", "address", address, check_cidr, 0, "ADDRESS/PREFIX inside (veth), or auto."),
+         "Existing bridge for the veth's host end (without it: a routed link)."},
+        LIST("network", "address", address, check_cidr, 0,
+             "ADDRESS/PREFIX of eth0 inside (repeatable, IPv4 and IPv6), or auto (one IPv4 address, leased)."),
         {"network", "host-address", KT_SPECIAL, OFF(host_address), 0, check_host_cidr, print_string, "",
-         "ADDRESS/PREFIX on the host end (routed link without bridge)."},
-        {"network", "gateway", KT_SPECIAL, OFF(gateway), 0, check_ip, print_string, "", "Default route via this address."},
-        LIST("network", "dns", dns, check_ip, 0, "Name server written to /etc/resolv.conf inside."),
-        {"network", "mtu", KT_U32, OFF(mtu), 0, NULL, NULL, "", "MTU of the veth link."},
+         "ADDRESS/PREFIX on the veth's host end (routed link; not with bridge or address = auto)."},
+        {"network", "gateway", KT_SPECIAL, OFF(gateway), 0, check_ip, print_string, "",
+         "Default route inside via this address (with address = auto: the host end or the bridge)."},
+        LIST("network", "dns", dns, check_ip, 0, "Name server for a private read-only /etc/resolv.conf inside (up to 3)."),
+        {"network", "mtu", KT_U32, OFF(mtu), 0, NULL, NULL, "", "MTU of both veth ends (68..65535, 1280 with IPv6)."},
 
-        {"limits", "memory", KT_SIZE, OFF(memory), KF_UNSUPPORTED, NULL, NULL, "", "memory.max of the sandbox's cgroup."},
-        {"limits", "memory-swap", KT_SPECIAL, OFF(memory_swap), KF_UNSUPPORTED, parse_memory_swap, print_size_raw, "",
+        {"limits", "memory", KT_SIZE, OFF(memory), 0, NULL, NULL, "", "memory.max of the sandbox's cgroup."},
+        {"limits", "memory-swap", KT_SPECIAL, OFF(memory_swap), 0, parse_memory_swap, print_size_raw, "",
          "memory.swap.max (0 = no swap)."},
-        {"limits", "cpu", KT_SPECIAL, OFF(cpu_percent), KF_UNSUPPORTED, parse_cpu, print_u32, "",
+        {"limits", "cpu", KT_SPECIAL, OFF(cpu_percent), 0, parse_cpu, print_u32, "",
          "CPU bandwidth in percent of one CPU (cpu.max)."},
-        {"limits", "cpu-quota", KT_SPECIAL, 0, KF_UNSUPPORTED, parse_cpu_quota, print_cpu_quota, "",
+        {"limits", "cpu-quota", KT_SPECIAL, 0, 0, parse_cpu_quota, print_cpu_quota, "",
          "cpu.max as QUOTA_US/PERIOD_US."},
-        {"limits", "pids", KT_U64, OFF(pids), KF_UNSUPPORTED, NULL, NULL, "", "pids.max: processes and threads."},
+        {"limits", "pids", KT_U64, OFF(pids), 0, NULL, NULL, "", "pids.max: processes and threads."},
         {"limits", "timeout", KT_DURATION, OFF(timeout_ms), 0, NULL, NULL, "",
          "Kill everything after this long; exit status 124."},
         {"limits", "nofile", KT_U64, OFF(rl_nofile), 0, NULL, NULL, "", "RLIMIT_NOFILE."},
@@ -488,15 +560,17 @@ const struct key_def policy_keys[] = {
         {"limits", "fsize", KT_SIZE, OFF(rl_fsize), 0, NULL, NULL, "", "RLIMIT_FSIZE."},
         {"limits", "core", KT_SPECIAL, OFF(rl_core), 0, parse_core, print_size_raw, "", "RLIMIT_CORE (0 = no core dumps)."},
 
-        {"seccomp", "profile", KT_SPECIAL, OFF(seccomp_profile), KF_SECURITY | KF_NOEXPAND | KF_UNSUPPORTED, check_name, print_string,
-         "default", "Built-in syscall profile: default, minimal, io-heavy, compute, network, unrestricted."},
-        LIST("seccomp", "allow", sc_allow, check_syscall_name, KF_SECURITY | KF_NOEXPAND | KF_UNSUPPORTED,
-             "Syscall or @group to allow on top of the profile."),
-        LIST("seccomp", "deny", sc_deny, check_syscall_name, KF_NOEXPAND | KF_UNSUPPORTED, "Syscall or @group to deny."),
-        {"seccomp", "action", KT_SPECIAL, OFF(sc_action), KF_NOEXPAND | KF_UNSUPPORTED, parse_action, print_action, "errno:EPERM",
-         "What a denied syscall does: errno[:ENAME], kill or log."},
-        {"seccomp", "block-secondary-arch", KT_BOOL, OFF(block_secondary_arch), KF_SECURITY | KF_UNSUPPORTED, NULL, NULL, "yes",
-         "Block i386 and x32 syscalls."},
+        {"seccomp", "profile", KT_SPECIAL, OFF(seccomp_profile), KF_SECURITY | KF_NOEXPAND, check_syscall_name,
+         print_string, "default",
+         "Built-in syscall profile: default, minimal, io-heavy, compute, network, unrestricted."},
+        LIST("seccomp", "allow", sc_allow, check_syscall_name, KF_SECURITY | KF_NOEXPAND,
+             "Syscall or @group to allow on top of the profile (@namespaces: allow CLONE_NEW* and setns)."),
+        LIST("seccomp", "deny", sc_deny, check_syscall_name, KF_NOEXPAND,
+             "Syscall or @group to deny (applied after allow: deny wins)."),
+        {"seccomp", "action", KT_SPECIAL, OFF(sc_action), KF_SECURITY | KF_NOEXPAND, parse_action, print_action, "errno:EPERM",
+         "What a denied syscall does: errno[:ENAME], kill or log (allow and log)."},
+        {"seccomp", "block-secondary-arch", KT_BOOL, OFF(block_secondary_arch), KF_SECURITY, NULL, NULL, "yes",
+         "Kill i386 and x32 syscalls; no = filter them with the same rules."},
 
         LIST("capabilities", "keep", cap_keep, check_cap_name, KF_SECURITY | KF_NOEXPAND,
              "Capability to keep (root only; everything else is dropped)."),
@@ -515,6 +589,20 @@ bool policy_section_known(const char *section) {
                 if (streq(sections[i], section))
                         return true;
         return false;
+}
+
+const char *policy_suggest_section(const char *section) {
+        const char *best = NULL;
+        unsigned dist = 3;
+
+        for (size_t i = 0; i < ELEMENTSOF(sections); i++) {
+                unsigned d = value_edit_distance(section, sections[i]);
+                if (d < dist) {
+                        dist = d;
+                        best = sections[i];
+                }
+        }
+        return best;
 }
 
 const struct key_def *policy_find_key(const char *section, const char *key) {
@@ -699,7 +787,7 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
                 *(uint32_t *)f = (uint32_t)u;
                 return 0;
         case KT_MODE:
-                if (value_parse_mode(v, &t) < 0)
+                if (value_parse_mode(v, &t) < 0 || t > 0777)
                         return *msg = msgf("invalid mode '%s' (octal, e.g. 022)", v), -EINVAL;
                 *(int *)f = t;
                 return 0;
@@ -752,6 +840,176 @@ const struct key_def *policy_first_unsupported(const struct policy *p) {
         return NULL;
 }
 
+/* ---- [network] cross-key checks (policy_validate) --------------------- */
+
+#define NET_MAX_ADDRESSES_POLICY 16 /* NET_MAX_ADDRESSES in net.h */
+#define NET_MAX_DNS 3               /* MAXNS: glibc and musl read three */
+
+struct net_parsed {
+        int fam;
+        unsigned char a[16];
+        unsigned prefix;
+};
+
+static int net_invalid(char **ret_msg, struct origin *ret_origin, struct origin o, char *msg) {
+        *ret_msg = msg;
+        *ret_origin = o;
+        return -EINVAL;
+}
+
+static struct origin net_key_origin(const struct policy *p, const char *key) {
+        return p->origin[policy_key_index(policy_find_key("network", key))];
+}
+
+static bool net_same_subnet(const struct net_parsed *n, const unsigned char *b) {
+        unsigned bits = n->prefix;
+        size_t i = 0;
+
+        for (; bits >= 8; bits -= 8, i++)
+                if (n->a[i] != b[i])
+                        return false;
+        return bits == 0 || ((n->a[i] ^ b[i]) & (unsigned char)(0xff << (8 - bits))) == 0;
+}
+
+/* Keys that only mean something with mode = veth. */
+static int net_check_mode(const struct policy *p, char **ret_msg, struct origin *ret_origin) {
+        static const char *const veth_keys[] = {"bridge", "address", "host-address", "gateway", "dns", "mtu"};
+
+        for (size_t i = 0; p->net_mode != NET_VETH && i < ELEMENTSOF(veth_keys); i++) {
+                const struct key_def *k = policy_find_key("network", veth_keys[i]);
+                if (!policy_key_is_set(p, k))
+                        continue;
+                return net_invalid(ret_msg, ret_origin,
+                                   k->type == KT_LIST ? ((const struct strlist *)((const char *)p + k->offset))->items[0].origin
+                                                      : p->origin[policy_key_index(k)],
+                                   msgf("'%s' needs 'mode = veth'", veth_keys[i]));
+        }
+        return 0;
+}
+
+/* address: at most 16, no duplicates, "auto" once and not with another
+ * IPv4 address. Fills out[] (auto entries skipped), *ret_auto. */
+static int net_check_addresses(const struct policy *p, struct net_parsed *out, size_t *ret_n, bool *ret_auto,
+                               char **ret_msg, struct origin *ret_origin) {
+        bool have_auto = false, have_v4 = false;
+        size_t n = 0;
+
+        for (size_t i = 0; i < p->address.n; i++) {
+                const struct list_item *it = &p->address.items[i];
+                struct net_parsed *x = &out[n];
+                if (i >= NET_MAX_ADDRESSES_POLICY)
+                        return net_invalid(ret_msg, ret_origin, it->origin, msgf("more than %d 'address' entries",
+                                                                                 NET_MAX_ADDRESSES_POLICY));
+                if (streq(it->value, "auto")) {
+                        if (have_auto || have_v4)
+                                return net_invalid(ret_msg, ret_origin, it->origin,
+                                                   msgf("'address = auto' picks the one IPv4 address; "
+                                                        "drop the other IPv4 'address' entries"));
+                        have_auto = true;
+                        continue;
+                }
+                if (value_parse_cidr(it->value, &x->fam, x->a, &x->prefix) < 0)
+                        return net_invalid(ret_msg, ret_origin, it->origin, msgf("invalid address '%s'", it->value));
+                for (size_t j = 0; j < n; j++)
+                        if (out[j].fam == x->fam && memcmp(out[j].a, x->a, 16) == 0)
+                                return net_invalid(ret_msg, ret_origin, it->origin,
+                                                   msgf("address '%s' collides with an earlier 'address'", it->value));
+                if (x->fam == AF_INET && have_auto)
+                        return net_invalid(ret_msg, ret_origin, it->origin,
+                                           msgf("'address = auto' picks the one IPv4 address; drop '%s'", it->value));
+                have_v4 |= x->fam == AF_INET;
+                n++;
+        }
+        *ret_n = n;
+        *ret_auto = have_auto;
+        return 0;
+}
+
+static int net_check_host_address(const struct policy *p, const struct net_parsed *addr, size_t n, bool have_auto,
+                                  char **ret_msg, struct origin *ret_origin) {
+        struct origin o = net_key_origin(p, "host-address");
+        struct net_parsed h;
+
+        if (!p->host_address)
+                return 0;
+        if (p->bridge)
+                return net_invalid(ret_msg, ret_origin, o,
+                                   msgf("'host-address' is for a routed link; with 'bridge' the bridge's own "
+                                        "address is the host side"));
+        if (have_auto)
+                return net_invalid(ret_msg, ret_origin, o,
+                                   msgf("'address = auto' chooses the host end's address itself; drop 'host-address'"));
+        if (value_parse_cidr(p->host_address, &h.fam, h.a, &h.prefix) < 0)
+                return net_invalid(ret_msg, ret_origin, o, msgf("invalid host-address '%s'", p->host_address));
+        for (size_t i = 0; i < n; i++)
+                if (addr[i].fam == h.fam && memcmp(addr[i].a, h.a, 16) == 0)
+                        return net_invalid(ret_msg, ret_origin, o,
+                                           msgf("host-address '%s' collides with an 'address'", p->host_address));
+        return 0;
+}
+
+/* gateway: not one of our addresses, and inside one of their subnets
+ * (address = auto's subnet is known only at launch). */
+static int net_check_gateway(const struct policy *p, const struct net_parsed *addr, size_t n, bool have_auto,
+                             char **ret_msg, struct origin *ret_origin) {
+        struct origin o = net_key_origin(p, "gateway");
+        int fam;
+        unsigned char g[16];
+
+        if (!p->gateway)
+                return 0;
+        if (value_parse_ip(p->gateway, &fam, g) < 0)
+                return net_invalid(ret_msg, ret_origin, o, msgf("invalid gateway '%s'", p->gateway));
+        if (fam == AF_INET && have_auto)
+                return 0;
+        for (size_t i = 0; i < n; i++) {
+                if (addr[i].fam != fam)
+                        continue;
+                if (memcmp(addr[i].a, g, 16) == 0)
+                        return net_invalid(ret_msg, ret_origin, o,
+                                           msgf("gateway '%s' is the sandbox's own address", p->gateway));
+                if (net_same_subnet(&addr[i], g))
+                        return 0;
+        }
+        return net_invalid(ret_msg, ret_origin, o,
+                           msgf("gateway '%s' is not inside the subnet of any 'address'", p->gateway));
+}
+
+static int net_check_mtu_dns(const struct policy *p, const struct net_parsed *addr, size_t n, char **ret_msg,
+                             struct origin *ret_origin) {
+        bool v6 = false;
+
+        for (size_t i = 0; i < n; i++)
+                v6 |= addr[i].fam == AF_INET6;
+        if (policy_key_is_set(p, policy_find_key("network", "mtu")) && (p->mtu < (v6 ? 1280u : 68u) || p->mtu > 65535))
+                return net_invalid(ret_msg, ret_origin, net_key_origin(p, "mtu"),
+                                   msgf("mtu %" PRIu32 " out of range (%u..65535%s)", p->mtu, v6 ? 1280u : 68u,
+                                        v6 ? ", IPv6 needs 1280" : ""));
+        if (p->dns.n > NET_MAX_DNS)
+                return net_invalid(ret_msg, ret_origin, p->dns.items[NET_MAX_DNS].origin,
+                                   msgf("more than %d 'dns' servers (the C library reads only %d)", NET_MAX_DNS,
+                                        NET_MAX_DNS));
+        return 0;
+}
+
+static int validate_network(const struct policy *p, char **ret_msg, struct origin *ret_origin) {
+        struct net_parsed addr[NET_MAX_ADDRESSES_POLICY];
+        size_t n = 0;
+        bool have_auto = false;
+        int r;
+
+        r = net_check_mode(p, ret_msg, ret_origin);
+        if (r == 0 && p->net_mode == NET_VETH)
+                r = net_check_addresses(p, addr, &n, &have_auto, ret_msg, ret_origin);
+        if (r == 0 && p->net_mode == NET_VETH)
+                r = net_check_host_address(p, addr, n, have_auto, ret_msg, ret_origin);
+        if (r == 0 && p->net_mode == NET_VETH)
+                r = net_check_gateway(p, addr, n, have_auto, ret_msg, ret_origin);
+        if (r == 0 && p->net_mode == NET_VETH)
+                r = net_check_mtu_dns(p, addr, n, ret_msg, ret_origin);
+        return r;
+}
+
 int policy_validate(const struct policy *p, char **ret_msg, struct origin *ret_origin) {
         const struct key_def *cpu = policy_find_key("limits", "cpu");
         const struct key_def *quota = policy_find_key("limits", "cpu-quota");
@@ -767,19 +1025,8 @@ int policy_validate(const struct policy *p, char **ret_msg, struct origin *ret_o
                 *ret_origin = p->origin[policy_key_index(swap)];
                 return -EINVAL;
         }
-        if (p->net_mode != NET_VETH) {
-                static const char *const veth_keys[] = {"bridge", "address", "host-address", "gateway", "dns", "mtu"};
-                for (size_t i = 0; i < ELEMENTSOF(veth_keys); i++) {
-                        const struct key_def *k = policy_find_key("network", veth_keys[i]);
-                        if (!policy_key_is_set(p, k))
-                                continue;
-                        *ret_msg = msgf("'%s' needs 'mode = veth'", veth_keys[i]);
-                        *ret_origin = k->type == KT_LIST
-                                              ? ((const struct strlist *)((const char *)p + k->offset))->items[0].origin
-                                              : p->origin[policy_key_index(k)];
-                        return -EINVAL;
-                }
-        }
+        if (validate_network(p, ret_msg, ret_origin) < 0)
+                return -EINVAL;
         return 0;
 }
 
@@ -820,11 +1067,34 @@ char *policy_value_text(const struct policy *p, const struct key_def *k) {
         return NULL;
 }
 
+/* The origin goes on a comment line of its own above the value; a long
+ * file name is shortened from the left so the comment stays a valid line. */
 static void print_origin(FILE *f, struct origin o) {
+        const char *file = o.file ? o.file : "?";
+        size_t max = 150;
+
+        if (strlen(file) > max)
+                file += strlen(file) - max;
         if (o.line)
-                fprintf(f, " ; %s:%u\n", o.file, o.line);
+                fprintf(f, "# %s%s:%u\n", file == o.file || !o.file ? "" : "...", file, o.line);
         else
-                fprintf(f, " ; %s\n", o.file ? o.file : "?");
+                fprintf(f, "# %s\n", file);
+}
+
+/* One "key = value" line that reads back as the same value: '$' and a
+ * leading '~' escaped where values are expanded, "key=value" when the
+ * spaced form would be too long or the value starts with ';'. A value
+ * that cannot be written as a profile line is printed with a warning. */
+static void print_value(FILE *f, const struct key_def *k, const char *value, bool comment) {
+        _cleanup_free_ char *esc = (k->flags & KF_NOEXPAND) ? strdup(value) : value_escape(value);
+        const char *v = esc ? esc : value;
+        size_t len = strlen(k->key) + 3 + strlen(v) + (comment ? 2 : 0);
+        bool tight = v[0] == ';' || len > 198;
+
+        if ((tight && len - 2 > 198) || strstr(v, " ;") || strstr(v, "\t;"))
+                fprintf(stderr, "sandbox: warning: the value of [%s] %s cannot be written as a profile line; "
+                                "the printed profile will not load as it is\n", k->section, k->key);
+        fprintf(f, "%s%s%s%s\n", comment ? "# " : "", k->key, tight ? "=" : " = ", v);
 }
 
 int policy_print(const struct policy *p, FILE *f) {
@@ -841,8 +1111,8 @@ int policy_print(const struct policy *p, FILE *f) {
                                 const struct strlist *l = (const struct strlist *)((const char *)p + k->offset);
                                 bool comment = streq(k->key, "include"); /* already applied */
                                 for (size_t j = 0; j < l->n; j++) {
-                                        fprintf(f, "%s%s = %s", comment ? "# " : "", k->key, l->items[j].value);
                                         print_origin(f, l->items[j].origin);
+                                        print_value(f, k, l->items[j].value, comment);
                                 }
                                 continue;
                         }
@@ -851,8 +1121,8 @@ int policy_print(const struct policy *p, FILE *f) {
                                 continue;
                         }
                         _cleanup_free_ char *v = policy_value_text(p, k);
-                        fprintf(f, "%s = %s", k->key, v ? v : "");
                         print_origin(f, p->origin[i]);
+                        print_value(f, k, v ? v : "", false);
                 }
         }
         return ferror(f) ? -EIO : 0;

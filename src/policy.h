@@ -155,6 +155,8 @@ const struct key_def *policy_find_key(const char *section, const char *key);
  * or NULL; the returned string is static. */
 const char *policy_suggest_key(const char *section, const char *key);
 bool policy_section_known(const char *section);
+/* The closest known section name, or NULL. */
+const char *policy_suggest_section(const char *section);
 
 /* Interns a file name for use in origins; returns the interned pointer or
  * NULL on ENOMEM. */

@@ -35,7 +35,7 @@ struct loader {
         const struct profile_request *req;
         struct policy *p;
         char *error;                         /* first error, complete line */
-        const char *stack[PROFILE_MAX_INCLUDE_DEPTH + 1];
+        const char *stack[PROFILE_MAX_INCLUDE_DEPTH + 2];
         size_t depth;
         char **done;                         /* includes already applied */
         size_t n_done;
@@ -188,7 +188,7 @@ static int apply_include(struct loader *l, const char *file, unsigned line, cons
         for (size_t i = 0; i < l->n_done; i++)
                 if (streq(l->done[i], name))
                         return 0; /* applied already (diamond) */
-        if (l->depth >= PROFILE_MAX_INCLUDE_DEPTH)
+        if (l->depth > PROFILE_MAX_INCLUDE_DEPTH) /* stack[0] is the profile itself */
                 return loader_fail(l, file, line, "includes nested deeper than %d", PROFILE_MAX_INCLUDE_DEPTH);
         path = find_profile(l, name);
         if (!path && !streq(name, "default"))
@@ -223,7 +223,7 @@ static int apply_entry(struct loader *l, const char *file, const struct profile_
                 r = value_expand(e->value, &l->req->vars, &expanded, &bad);
                 if (r == -EINVAL)
                         return loader_fail(l, file, e->line, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
-                                           "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID}; all must be set)",
+                                           "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID} ${CWD}; all must be set)",
                                            bad ? bad : "?", e->value);
                 if (r < 0)
                         return r;
@@ -253,6 +253,12 @@ static int apply_file(struct loader *l, const char *path, const char *data, size
         if (r < 0)
                 return r;
         r = strlist_add(&l->p->sources, path, (struct origin){NULL, 0});
+        for (size_t i = 0; r == 0 && i < f->n_sections; i++)
+                if (!policy_section_known(f->sections[i].name)) {
+                        const char *hint = policy_suggest_section(f->sections[i].name);
+                        r = loader_fail(l, path, f->sections[i].line, "unknown section [%s]%s%s%s", f->sections[i].name,
+                                        hint ? " (did you mean [" : "", hint ? hint : "", hint ? "]?)" : "");
+                }
         for (size_t i = 0; r == 0 && i < f->n; i++)
                 if (streq(f->entries[i].section, "profile") && streq(f->entries[i].key, "include"))
                         r = apply_include(l, path, f->entries[i].line, f->entries[i].value);
@@ -342,14 +348,15 @@ static int load_named(struct loader *l, const char *name, bool required) {
         }
         if (!path)
                 return -ENOENT;
-        l->stack[l->depth++] = name;
+        l->stack[l->depth++] = name; /* also for the drop-ins: including it again is a loop */
         r = apply_path(l, path);
+        if (r == 0) {
+                free(l->p->name);
+                l->p->name = strdup(name);
+                r = apply_dropins(l, name);
+        }
         l->depth--;
-        if (r < 0)
-                return r;
-        free(l->p->name);
-        l->p->name = strdup(name);
-        return apply_dropins(l, name);
+        return r;
 }
 
 static int load_builtin(struct loader *l) {
@@ -365,6 +372,7 @@ int profile_load(const struct profile_request *req, struct policy *p, char **ret
         if (req->noprofile)
                 r = load_builtin(&l);
         else if (req->profile && strchr(req->profile, '/')) {
+                l.stack[l.depth++] = strrchr(req->profile, '/') + 1; /* level 0, like a named profile */
                 r = apply_path(&l, req->profile);
                 if (r == 0) {
                         free(p->name);
@@ -479,5 +487,40 @@ int profile_list(char **dirs, FILE *out) {
                 free(list);
         }
         profile_strv_free(seen);
+        return 0;
+}
+
+int profile_names(char **dirs, char ***ret) {
+        char **v = calloc(1, sizeof(char *));
+        size_t n = 0;
+        int r = 0;
+
+        if (!v)
+                return -ENOMEM;
+        for (char **d = dirs; *d && r == 0; d++) {
+                struct dirent **list = NULL;
+                int k = scandir(*d, &list, NULL, alphasort);
+                for (int i = 0; i < k; i++) {
+                        const char *nm = list[i]->d_name;
+                        size_t len = strlen(nm);
+                        bool dup = false;
+                        if (r == 0 && nm[0] != '.' && len > 5 && streq(nm + len - 5, ".conf")) {
+                                for (size_t j = 0; j < n; j++)
+                                        dup = dup || (strlen(v[j]) == len - 5 && strncmp(v[j], nm, len - 5) == 0);
+                                if (!dup) {
+                                        _cleanup_free_ char *name = strndup(nm, len - 5);
+                                        r = name ? strv_push(&v, &n, name) : -ENOMEM;
+                                }
+                        }
+                        free(list[i]);
+                }
+                free(list);
+        }
+        if (r < 0) {
+                profile_strv_free(v);
+                return r;
+        }
+        qsort(v, n, sizeof(char *), cmp_str);
+        *ret = v;
         return 0;
 }

@@ -38,5 +38,9 @@ int profile_apply_override(struct policy *p, const char *assignment, const char 
  * description), one per line. */
 int profile_list(char **dirs, FILE *f);
 
+/* The names of the profiles on the search path (NAME for NAME.conf), each
+ * once, sorted; NULL-terminated and allocated. */
+int profile_names(char **dirs, char ***ret);
+
 /* The built-in default profile text (for the man page and tests). */
 extern const char profile_builtin_default[];

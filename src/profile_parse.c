@@ -36,6 +36,8 @@ static void fail(struct reader *r, unsigned line, const char *fmt, ...) {
         r->err_line = line ? line : 1;
 }
 
+static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line);
+
 /* inih's reader callback (fgets-like). Hands inih one line at a time,
  * without leading whitespace so inih never treats it as a continuation.
  * Returns NULL at the end or after an error, which stops inih. */
@@ -61,12 +63,31 @@ static char *read_line(char *buf, int num, void *stream) {
                 return fail(r, r->line, "line too long (%zu bytes; at most %d)", n, PROFILE_MAX_LINE), NULL;
         while (n > 0 && (*start == ' ' || *start == '\t'))
                 start++, n--;
+        if (n > 2 && *start == '[') {
+                const char *close = memchr(start, ']', n);
+                if (close && add_section(r->out, start + 1, (size_t)(close - start - 1), r->line) < 0)
+                        return fail(r, r->line, "out of memory"), NULL;
+        }
         if ((int)n + 2 > num) /* cannot happen with the check above */
                 return fail(r, r->line, "line too long"), NULL;
         memcpy(buf, start, n);
         buf[n] = '\n';
         buf[n + 1] = 0;
         return buf;
+}
+
+static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line) {
+        struct profile_section *n = realloc(f->sections, (f->n_sections + 1) * sizeof(*n));
+
+        if (!n)
+                return -ENOMEM;
+        f->sections = n;
+        n[f->n_sections].name = strndup(name, len);
+        n[f->n_sections].line = line;
+        if (!n[f->n_sections].name)
+                return -ENOMEM;
+        f->n_sections++;
+        return 0;
 }
 
 static int add_entry(struct profile_file *f, const char *section, const char *key, const char *value, unsigned line) {
@@ -115,11 +136,13 @@ int profile_parse_buffer(const char *data, size_t len, struct profile_file **ret
         if (!r.out)
                 return -ENOMEM;
         line = ini_parse_stream(read_line, &r, on_pair, &r);
-        if (line != 0 && !r.err_msg) {
-                if (line < 0)
-                        fail(&r, 1, "cannot parse profile");
-                else
-                        fail(&r, (unsigned)line, "syntax error (expected '[section]', 'key = value' or a comment)");
+        if (line < 0 && !r.err_msg)
+                fail(&r, 1, "cannot parse profile");
+        else if (line > 0 && (!r.err_msg || (unsigned)line < r.err_line)) {
+                /* inih goes on after its own syntax error: the earlier one wins */
+                free(r.err_msg);
+                r.err_msg = NULL;
+                fail(&r, (unsigned)line, "syntax error (expected '[section]', 'key = value' or a comment)");
         }
         if (r.err_msg) {
                 profile_file_free(r.out);
@@ -156,5 +179,8 @@ void profile_file_free(struct profile_file *f) {
                 free(f->entries[i].value);
         }
         free(f->entries);
+        for (size_t i = 0; i < f->n_sections; i++)
+                free(f->sections[i].name);
+        free(f->sections);
         free(f);
 }

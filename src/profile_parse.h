@@ -13,9 +13,16 @@ struct profile_entry {
         unsigned line;
 };
 
+struct profile_section {
+        char *name;
+        unsigned line;
+};
+
 struct profile_file {
         struct profile_entry *entries;
         size_t n;
+        struct profile_section *sections; /* every [section] header, also empty ones */
+        size_t n_sections;
 };
 
 /* Longest line accepted (bytes, without the newline). inih 55 as packaged

@@ -14,6 +14,7 @@
 
 #include "fdutil.h"
 #include "sync.h"
+#include "sysfilter.h"
 
 const int reaper_forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, 0};
 
@@ -27,6 +28,10 @@ static _Noreturn void finish(int sync_fd, int status) {
 void reaper_run(int sigfd, int sync_fd, pid_t payload) {
         /* Not ptraceable, no core dumps, /proc/1 unreadable by the program. */
         (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* No capabilities, no_new_privs, a filter of its own: fail closed. */
+        int r = sysfilter_load_reaper();
+        if (r < 0)
+                sync_fail(sync_fd, STAGE_SECCOMP, -r, "PID 1");
         for (;;) {
                 struct signalfd_siginfo si;
                 ssize_t k = read_full(sigfd, &si, sizeof(si));

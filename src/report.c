@@ -37,30 +37,64 @@ int report_print_json(FILE *f, const struct run_report *r) {
                 r->wall_time_us, r->cpu_user_us, r->cpu_system_us);
         fprintf(f, ",\"memory_peak\":%" PRIu64 ",\"pids_peak\":%" PRIu64 ",\"cpu_throttled_us\":%" PRIu64,
                 r->memory_peak, r->pids_peak, r->cpu_throttled_us);
-        fprintf(f, ",\"source\":\"%s\"}\n", r->from_cgroup ? "cgroup" : "rusage");
+        fprintf(f, ",\"cpu_nr_throttled\":%" PRIu64 ",\"oom_kill\":%" PRIu64 ",\"pids_max_events\":%" PRIu64,
+                r->cpu_nr_throttled, r->oom_kill, r->pids_max_events);
+        fprintf(f, ",\"memory_limit\":%" PRIu64 ",\"source\":\"%s\",\"cgroup\":", r->memory_limit,
+                r->from_cgroup ? "cgroup" : "rusage");
+        if (r->cgroup[0])
+                json_string(f, r->cgroup);
+        else
+                fputs("null", f);
+        fputs("}\n", f);
         return ferror(f) ? -EIO : 0;
 }
 
-void report_print_human(FILE *f, const struct run_report *r) {
-        char mem[32], lim[32];
+/* "812 B", "1.5 KiB", "31.9 MiB": for people, unlike value_format_size(). */
+static void format_bytes(uint64_t v, char *buf, size_t len) {
+        static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+        double d = (double)v;
+        size_t u = 0;
 
-        value_format_size(r->memory_peak, mem, sizeof(mem));
-        fprintf(f, "sandbox: %s: ", r->id ? r->id : "run");
-        if (r->oom_killed) {
+        if (v < 1024) {
+                snprintf(buf, len, "%" PRIu64 " B", v);
+                return;
+        }
+        for (d /= 1024; d >= 1024 && u + 1 < ELEMENTSOF(units); u++)
+                d /= 1024;
+        snprintf(buf, len, "%.1f %s", d, units[u]);
+}
+
+static void print_outcome(FILE *f, const struct run_report *r) {
+        char lim[32];
+
+        if (r->oom_killed && r->memory_limit) {
                 value_format_size(r->memory_limit, lim, sizeof(lim));
                 fprintf(f, "killed: out of memory (limit %s)", lim);
-        } else if (r->timed_out)
+        } else if (r->oom_killed)
+                fprintf(f, "killed: out of memory");
+        else if (r->timed_out)
                 fprintf(f, "killed: timeout");
         else if (r->signal)
                 fprintf(f, "killed by signal %d (%s)", r->signal, strsignal(r->signal));
         else
                 fprintf(f, "exit status %d", r->exit_code);
+}
+
+void report_print_human(FILE *f, const struct run_report *r) {
+        char mem[32];
+
+        format_bytes(r->memory_peak, mem, sizeof(mem));
+        fprintf(f, "sandbox: %s: ", r->id ? r->id : "run");
+        print_outcome(f, r);
         fprintf(f, "; wall %.3f s, cpu %.3f s user + %.3f s system, memory peak %s", r->wall_time_us / 1e6,
                 r->cpu_user_us / 1e6, r->cpu_system_us / 1e6, mem);
         if (r->pids_peak)
                 fprintf(f, ", pids peak %" PRIu64, r->pids_peak);
-        if (r->cpu_throttled_us)
-                fprintf(f, ", throttled %.3f s", r->cpu_throttled_us / 1e6);
+        if (r->pids_max_events)
+                fprintf(f, ", %" PRIu64 " forks or threads refused (pids limit)", r->pids_max_events);
+        if (r->cpu_throttled_us || r->cpu_nr_throttled)
+                fprintf(f, ", throttled %.3f s in %" PRIu64 " periods", r->cpu_throttled_us / 1e6,
+                        r->cpu_nr_throttled);
         fputc('\n', f);
 }
 

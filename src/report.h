@@ -18,9 +18,13 @@ struct run_report {
         uint64_t cpu_user_us, cpu_system_us;
         uint64_t memory_peak;     /* bytes; from memory.peak, else max RSS */
         uint64_t memory_limit;    /* bytes, 0 = none (for the OOM message) */
-        uint64_t pids_peak;
+        uint64_t pids_peak;       /* 0: unknown (no cgroup, or before Linux 6.1) */
         uint64_t cpu_throttled_us;
+        uint64_t cpu_nr_throttled; /* cpu.stat nr_throttled: periods throttled */
+        uint64_t oom_kill;        /* memory.events oom_kill: processes OOM-killed */
+        uint64_t pids_max_events; /* pids.events max: forks refused at pids.max */
         bool from_cgroup;         /* figures come from the cgroup */
+        char cgroup[512];         /* the leaf's path ("" without one) */
 };
 
 void report_print_human(FILE *f, const struct run_report *r);

@@ -286,7 +286,8 @@ static int exit_code(const struct waiter *w, struct sandbox_result *res) {
 
 /* Fills the run report: the cgroup's counters where there is one,
  * otherwise wait4()'s rusage of PID 1 (which includes everything it
- * reaped). */
+ * reaped). memory.peak needs Linux 5.19; before that the peak is the
+ * largest RSS of a single process. */
 static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, struct sandbox_result *res) {
         struct run_report *r = &res->report;
         int st = w->have_exit ? w->program_status : w->status;
@@ -295,18 +296,23 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
         r->timed_out = res->timed_out;
         r->wall_time_us = res->wall_time_us;
         r->signal = !res->timed_out && !w->failed && st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+        r->memory_peak = (uint64_t)w->ru.ru_maxrss * 1024u;
         if (cs->valid) {
                 r->from_cgroup = true;
                 r->cpu_user_us = cs->cpu_user_us;
                 r->cpu_system_us = cs->cpu_system_us;
-                r->memory_peak = cs->memory_peak;
+                if (cs->memory_peak_valid)
+                        r->memory_peak = cs->memory_peak;
                 r->pids_peak = cs->pids_peak;
                 r->cpu_throttled_us = cs->throttled_us;
+                r->cpu_nr_throttled = cs->nr_throttled;
+                r->oom_kill = cs->oom_kill;
+                r->pids_max_events = cs->pids_max_events;
                 r->oom_killed = cs->oom_kill > 0;
+                snprintf(r->cgroup, sizeof(r->cgroup), "%s", cs->path ? cs->path : "");
         } else {
                 r->cpu_user_us = (uint64_t)w->ru.ru_utime.tv_sec * 1000000u + (uint64_t)w->ru.ru_utime.tv_usec;
                 r->cpu_system_us = (uint64_t)w->ru.ru_stime.tv_sec * 1000000u + (uint64_t)w->ru.ru_stime.tv_usec;
-                r->memory_peak = (uint64_t)w->ru.ru_maxrss * 1024u;
         }
 }
 

@@ -1,10 +1,53 @@
-/* sysfilter.h - the libseccomp adapter: builds the syscall filter from
- * the policy's [seccomp] section and loads it.
- * Owns nothing persistent. Runs in the payload process (PID 2), right
- * before execve. */
+/* sysfilter.h - the libseccomp adapter: named @groups and built-in
+ * profiles, the policy's [seccomp] section compiled into a filter, and the
+ * small filter of the PID-1 reaper.
+ * Owns nothing persistent (each call builds and frees its own context).
+ * Runs in the payload (PID 2, right before execve), in PID 1, and in the
+ * parent for name checks, --list-profiles and --print-profile. */
 #pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "policy.h"
 
-/* Loads the filter the policy asks for. Returns 0 or -errno. */
+/* Builds the filter the policy asks for and loads it. Does not set
+ * no_new_privs (exec.c does, per policy); without it the caller needs
+ * CAP_SYS_ADMIN. Returns 0 or -errno; a failure must be fatal. */
 int sysfilter_load(const struct policy *p);
+
+/* For PID 1: drops its capabilities (caps_drop_reaper), sets
+ * no_new_privs and loads a filter that allows only what the reaper loop
+ * needs (read, wait4, kill, send, exit...; everything else ENOSYS).
+ * Returns 0 or -errno. */
+int sysfilter_load_reaper(void);
+
+/* Writes the policy's filter (or the reaper's, p == NULL) to fd as
+ * libseccomp's PFC text or as raw classic BPF (struct sock_filter[]).
+ * Returns 0 or -errno. */
+int sysfilter_export(const struct policy *p, int fd, bool bpf);
+
+/* true if name is a syscall libseccomp knows on any architecture we
+ * filter, a @group, or (key "profile") a built-in profile. On false,
+ * *ret_suggestion is the closest known name or NULL (static storage). */
+bool sysfilter_name_known(const char *name, const char **ret_suggestion);
+bool sysfilter_profile_known(const char *name, const char **ret_suggestion);
+
+/* --list-profiles: built-in profiles and groups, one line each, with
+ * the number of native syscalls each allows. Returns 0 or -errno. */
+int sysfilter_list(FILE *f);
+
+/* --print-profile: the effective filter as INI comments (denied,
+ * argument-filtered and ENOSYS syscalls, architectures, actions).
+ * Returns 0 or -errno. */
+int sysfilter_print_policy(const struct policy *p, FILE *f);
+
+/* The policy model, for tests: what the filter of p (p == NULL: the
+ * reaper's) must return for one seccomp_data, as a SECCOMP_RET_* value,
+ * computed from the same plan without libseccomp's compiler.
+ * sysfilter_model_new returns 0 or -errno; the caller frees the model. */
+struct sysfilter_model;
+int sysfilter_model_new(const struct policy *p, struct sysfilter_model **ret);
+uint32_t sysfilter_model_eval(const struct sysfilter_model *m, uint32_t arch, uint32_t nr, const uint64_t args[6]);
+void sysfilter_model_free(struct sysfilter_model *m);

@@ -139,14 +139,14 @@ int value_parse_tristate(const char *s, int *ret) {
 int value_parse_mode(const char *s, int *ret) {
         unsigned v = 0;
 
-        if (!*s || strlen(s) > 4)
+        if (!*s || strlen(s) > 6)
                 return -EINVAL;
         for (const char *p = s; *p; p++) {
                 if (*p < '0' || *p > '7')
                         return -EINVAL;
                 v = v * 8 + (unsigned)(*p - '0');
         }
-        if (v > 0777)
+        if (v > 07777)
                 return -ERANGE;
         *ret = (int)v;
         return 0;
@@ -265,6 +265,7 @@ static const char *var_lookup(const struct value_vars *v, const char *name, size
                 {"XDG_RUNTIME_DIR", offsetof(struct value_vars, xdg_runtime_dir)},
                 {"PROGRAM", offsetof(struct value_vars, program)},
                 {"ID", offsetof(struct value_vars, id)},
+                {"CWD", offsetof(struct value_vars, cwd)},
         };
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++)
@@ -291,7 +292,7 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
                 p++;
         }
         while (r == 0 && *p) {
-                const char *dollar = strstr(p, "${");
+                const char *dollar = strchr(p, '$');
                 const char *close, *val;
 
                 if (!dollar) {
@@ -301,6 +302,16 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
                 r = sbuf_add(&b, p, (size_t)(dollar - p));
                 if (r < 0)
                         break;
+                if (dollar[1] == '$' || dollar[1] == '~') { /* "$$" is "$", "$~" is a literal "~" */
+                        r = sbuf_add(&b, dollar + 1, 1);
+                        p = dollar + 2;
+                        continue;
+                }
+                if (dollar[1] != '{') {
+                        r = sbuf_add(&b, "$", 1);
+                        p = dollar + 1;
+                        continue;
+                }
                 close = strchr(dollar + 2, '}');
                 val = close ? var_lookup(vars, dollar + 2, (size_t)(close - dollar - 2)) : NULL;
                 if (!val) {
@@ -318,6 +329,27 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
         }
         *ret = b.p;
         return 0;
+}
+
+char *value_escape(const char *s) {
+        size_t n = 0;
+        char *out, *o;
+
+        for (const char *p = s; *p; p++)
+                n += *p == '$' ? 2 : 1;
+        out = malloc(n + 2);
+        if (!out)
+                return NULL;
+        o = out;
+        if (s[0] == '~')
+                *o++ = '$';
+        for (const char *p = s; *p; p++) {
+                if (*p == '$')
+                        *o++ = '$';
+                *o++ = *p;
+        }
+        *o = 0;
+        return out;
 }
 
 unsigned value_edit_distance(const char *a, const char *b) {

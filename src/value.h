@@ -20,7 +20,7 @@ int value_parse_bool(const char *s, bool *ret);
 int value_parse_tristate(const char *s, int *ret);
 /* Decimal unsigned integer up to max. */
 int value_parse_u64(const char *s, uint64_t max, uint64_t *ret);
-/* Octal mode 0..0777 */
+/* Octal mode 0..07777 (with setuid, setgid and sticky bits) */
 int value_parse_mode(const char *s, int *ret);
 /* "QUOTA_US/PERIOD_US", quota >= 1000, 1000 <= period <= 1000000 */
 int value_parse_cpu_quota(const char *s, uint64_t *ret_quota, uint64_t *ret_period);
@@ -43,10 +43,15 @@ struct value_vars {
         const char *xdg_runtime_dir;
         const char *program;
         const char *id;
+        const char *cwd;
 };
 
+/* value_escape's inverse for printing: "$" -> "$$", a leading "~" -> "$~";
+ * returns an allocated string or NULL. */
+char *value_escape(const char *s);
 /* Expands a leading "~" or "~/" and ${HOME} ${UID} ${XDG_RUNTIME_DIR}
- * ${PROGRAM} ${ID}. Returns 0 and an allocated string, -EINVAL with
+ * ${PROGRAM} ${ID} ${CWD}; "$$" is a literal "$" and "$~" a literal "~"
+ * (so printed values reload unchanged); any other "$" is kept. Returns 0 and an allocated string, -EINVAL with
  * *ret_bad set to the offending variable name (allocated), or -ENOMEM. */
 int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad);
 

@@ -143,7 +143,8 @@ static char **list_dir(const char *path, size_t *ret_n, bool fd_dir)
                 v[n++] = strdup(de->d_name);
         }
         closedir(d);
-        qsort(v, n, sizeof(*v), fd_dir ? cmp_num : cmp_str);
+        if (n > 0) /* qsort(NULL, 0, ...) lets gcc drop the NULL check below */
+                qsort(v, n, sizeof(*v), fd_dir ? cmp_num : cmp_str);
         *ret_n = n;
         return v ? v : calloc(1, sizeof(*v));
 }
@@ -529,6 +530,9 @@ static int cmd_runas(int argc, char **argv)
 /* ---- dispatch ----------------------------------------------------------- */
 
 static int cmd_help(int argc, char **argv);
+int cmd_fs(int argc, char **argv); /* probe_fs.c */
+int cmd_getppid_loop(int argc, char **argv); /* probe_seccomp.c */
+int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -556,6 +560,9 @@ static const struct probe_cmd commands[] = {
         { "burn", 1, cmd_burn, "SECONDS: busy loop for SECONDS of wall time" },
         { "threads", 1, cmd_threads, "N [HOLD]: start N threads, threads= eagain=" },
         { "syscall", 1, cmd_syscall, "NAME|NR|list [ARGS...]: raw syscall, ret= errno=" },
+        { "fs", 1, cmd_fs, "OP ARGS...: filesystem attacks (probe_fs.c; probe fs help)" },
+        { "getppid-loop", 1, cmd_getppid_loop, "N: N raw getppid calls, ns_per_call=" },
+        { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
         { "help", 0, cmd_help, ": this list" },
 };
 
