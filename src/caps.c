@@ -108,10 +108,13 @@ static int caps_raise_effective(void) {
         return 0;
 }
 
-/* Bounding set down to keep; needs CAP_SETPCAP. */
+/* Bounding set down to keep; needs CAP_SETPCAP. One prctl per capability:
+ * dropping one that is not in the set is not an error, so no read first. */
 static int caps_drop_bounding(uint64_t keep) {
-        for (int c = 0; c <= caps_last_cap(); c++)
-                if (!(keep & CAP_BIT(c)) && prctl(PR_CAPBSET_READ, c, 0, 0, 0) == 1 && cap_drop_bound(c) < 0)
+        int last = caps_last_cap();
+
+        for (int c = 0; c <= last; c++)
+                if (!(keep & CAP_BIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
                         return negative_errno();
         return 0;
 }
@@ -134,9 +137,11 @@ static int caps_set_sets(uint64_t pe, uint64_t inh) {
 
 /* Ambient set = keep (each needs to be permitted and inheritable). */
 static int caps_set_ambient(uint64_t keep) {
-        if (cap_reset_ambient() < 0 && errno != EINVAL)
+        int last = caps_last_cap();
+
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return negative_errno();
-        for (int c = 0; c <= caps_last_cap(); c++)
+        for (int c = 0; c <= last; c++)
                 if ((keep & CAP_BIT(c)) && cap_set_ambient((cap_value_t)c, CAP_SET) < 0)
                         return negative_errno();
         return 0;

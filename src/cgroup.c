@@ -416,28 +416,28 @@ static int cg_walk(int root_fd, const char *rel, int *ret_fd) {
 }
 
 /* Enables the controllers of mask that subtree_control lacks; those in
- * required must succeed. *ret_enabled (may be NULL) gets what was added. */
+ * required must succeed. *ret_enabled (may be NULL) gets what was added,
+ * also on failure, so that it can be undone. */
 static int cg_enable(int fd, unsigned mask, unsigned required, unsigned *ret_enabled) {
         int have = cg_controllers(fd, "cgroup.subtree_control");
         unsigned added = 0;
+        int r = have < 0 ? have : 0;
 
-        if (have < 0)
-                return have;
-        for (size_t i = 0; i < ELEMENTSOF(controller_names); i++) {
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(controller_names); i++) {
                 char op[16];
-                int r;
+                int k;
                 if (!(mask & (1u << i)) || ((unsigned)have & (1u << i)))
                         continue;
                 snprintf(op, sizeof(op), "+%s", controller_names[i]);
-                r = cg_write(fd, "cgroup.subtree_control", op);
-                if (r < 0 && (required & (1u << i)))
-                        return r;
-                if (r == 0)
+                k = cg_write(fd, "cgroup.subtree_control", op);
+                if (k == 0)
                         added |= 1u << i;
+                else if (required & (1u << i))
+                        r = k;
         }
         if (ret_enabled)
                 *ret_enabled = added;
-        return 0;
+        return r;
 }
 
 static char *msgf(const char *fmt, ...) _printf_(1, 2);
@@ -732,6 +732,21 @@ static int base_parent(const struct cgroup_plan *plan, unsigned want, int *ret_f
         return r;
 }
 
+/* Opens an existing cgroup by absolute path, one O_NOFOLLOW step at a
+ * time from the cgroup2 mount. */
+static int open_below_mount(const char *path, int *ret_fd) {
+        struct cg_mount m = {.fd = -1};
+        _cleanup_free_ char *rel = NULL, *ignored = NULL;
+        int r = cg_mount_find(&m, &ignored);
+
+        if (r >= 0)
+                r = cgroup_relative_path(path, m.mountpoint, &rel);
+        if (r >= 0)
+                r = cg_walk(m.fd, rel, ret_fd);
+        cg_mount_done(&m);
+        return r;
+}
+
 /* Scope layout: move the launcher into "<pid>.launcher", then enable the
  * controllers in the (now empty of processes) delegated cgroup. */
 static int base_scope(const struct cgroup_plan *plan, unsigned want, struct cgroup_ctx *ctx, char **err) {
@@ -758,9 +773,8 @@ static int base_open(const struct cgroup_plan *plan, unsigned want, struct cgrou
 
         if (plan->layout == CGROUP_LAYOUT_PARENT)
                 return base_parent(plan, want, &ctx->base_fd, err);
-        ctx->base_fd = open(plan->base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (ctx->base_fd < 0) {
-                r = negative_errno();
+        r = open_below_mount(plan->base, &ctx->base_fd);
+        if (r < 0) {
                 *err = msgf("cannot open the cgroup '%s': %s", plan->base, strerror(-r));
                 return r;
         }
@@ -861,21 +875,24 @@ static int write_limits(const struct policy *p, const struct cgroup_ctx *ctx, ch
         return r;
 }
 
+static const char *layout_name(enum cgroup_layout l) {
+        return l == CGROUP_LAYOUT_PARENT ? "parent" : l == CGROUP_LAYOUT_SCOPE ? "scope" : "sibling";
+}
+
 static int leaf_setup(const struct policy *p, const struct cgroup_plan *plan, struct cgroup_ctx *ctx, char **err) {
         int r;
 
         remove_stale(ctx->base_fd);
         r = leaf_create(ctx->base_fd, ctx->name, &ctx->dir_fd);
-        if (r < 0) {
-                *err = r == -EEXIST ? msgf("cgroup '%s' exists: a sandbox with this id is running; choose another "
-                                           "--id", ctx->path)
-                                    : msgf("cannot create the cgroup '%s': %s", ctx->path, strerror(-r));
-                if (r == -EEXIST)
-                        ctx->name = (free(ctx->name), NULL); /* not ours: never remove it */
+        if (r == -EEXIST) {
+                *err = msgf("cgroup '%s' exists: a sandbox with this id is running; choose another --id", ctx->path);
                 return r;
         }
-        log_debug("cgroup '%s' (%s layout)", ctx->path,
-                  plan->layout == CGROUP_LAYOUT_PARENT ? "parent" : plan->layout == CGROUP_LAYOUT_SCOPE ? "scope" : "sibling");
+        if (r < 0) {
+                *err = msgf("cannot create the cgroup '%s': %s", ctx->path, strerror(-r));
+                return r;
+        }
+        log_debug("cgroup '%s' (%s layout)", ctx->path, layout_name(plan->layout));
         return write_limits(p, ctx, err);
 }
 

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "link.h"
 #include "log.h"
+#include "mounts.h"
 #include "policy.h"
 #include "profile.h"
 #include "report.h"
@@ -64,6 +65,9 @@ static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *
                 snprintf(s->id, sizeof(s->id), "%s-%d", program, (int)getpid());
         *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id,
                                  getcwd(s->cwd, sizeof(s->cwd)) ? s->cwd : NULL};
+        /* ${CWD} grants the current directory: never all of the home or / */
+        if (v->cwd && (streq(v->cwd, "/") || (home && streq(v->cwd, home))))
+                v->cwd = NULL;
 }
 
 /* --chroot DIR makes DIR the whole view, like chroot(8): the profile's
@@ -173,12 +177,26 @@ static int run(const struct cli_args *a) {
         return res.exit_code;
 }
 
+/* The mount plan, in the order it is applied, as comments. */
+static int print_mount_plan(const struct policy *p, FILE *f) {
+        struct mount_plan plan = {0};
+        int r = mounts_plan(p, getenv("HOME"), &plan);
+
+        if (r < 0)
+                return r;
+        fprintf(f, "\n# Mount plan (applied in this order on the %s root):\n",
+                p->root == ROOT_TMPFS ? "tmpfs" : p->root == ROOT_HOST_RO ? "host-ro" : "directory");
+        mounts_plan_print(&plan, f);
+        mounts_plan_free(&plan);
+        return 0;
+}
+
 static int print_profile(const struct cli_args *a) {
         _cleanup_(policy_freep) struct policy *p = NULL;
 
         if (resolve_policy(a, base_name(a->print_program), &p) < 0)
                 return EXIT_LAUNCHER;
-        if (policy_print(p, stdout) < 0 || sysfilter_print_policy(p, stdout) < 0)
+        if (policy_print(p, stdout) < 0 || print_mount_plan(p, stdout) < 0 || sysfilter_print_policy(p, stdout) < 0)
                 return EXIT_LAUNCHER;
         return fflush(stdout) != 0 ? EXIT_LAUNCHER : 0;
 }

@@ -112,8 +112,13 @@ static int plan_split(struct mount_plan *pl, const struct strlist *l, enum mount
                         *colon++ = 0;
                 if (kind == MK_OVERLAY)
                         r = plan_add(pl, kind, dir, dir, colon, NULL, false);
-                else if (kind == MK_TMPFS)
-                        r = plan_add(pl, kind, NULL, dir, NULL, colon, false);
+                else if (kind == MK_TMPFS) {
+                        /* a profile's tmpfs belongs to the program's user */
+                        _cleanup_free_ char *opts = NULL;
+                        if (asprintf(&opts, "%s%sowner", colon ? colon : "", colon ? "," : "") < 0)
+                                return -ENOMEM;
+                        r = plan_add(pl, kind, NULL, dir, NULL, opts, false);
+                }
                 else
                         r = plan_add(pl, kind, NULL, dir, NULL, NULL, kind == MK_HIDE);
                 if (r < 0)
@@ -205,9 +210,10 @@ void mounts_plan_free(struct mount_plan *pl) {
 void mounts_plan_print(const struct mount_plan *pl, FILE *f) {
         for (size_t i = 0; i < pl->n; i++) {
                 const struct mount_op *o = &pl->ops[i];
-                fprintf(f, "# mount: %-11s %s%s%s%s%s%s%s\n", mounts_kind_name(o->kind), o->optional ? "(optional) " : "",
-                        o->src ? o->src : "", o->src ? " -> " : "", o->dst, o->upper ? " upper " : "",
-                        o->upper ? o->upper : "", o->options ? "" : "");
+                fprintf(f, "# mount: %-11s %s%s%s%s%s%s%s%s\n", mounts_kind_name(o->kind),
+                        o->optional ? "(optional) " : "", o->src ? o->src : "", o->src ? " -> " : "", o->dst,
+                        o->upper ? " state " : "", o->upper ? o->upper : "", o->options ? " " : "",
+                        o->options ? o->options : "");
         }
 }
 
@@ -340,6 +346,13 @@ static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_
         return 0;
 }
 
+static bool in_home(const struct builder *b, const char *path) {
+        const char *home = b->ctx->home;
+        size_t n = home ? strlen(home) : 0;
+
+        return n > 1 && strncmp(path, home, n) == 0 && path[n] == '/';
+}
+
 static bool is_ours(const struct builder *b, int fd) {
         struct stat st;
 
@@ -399,7 +412,15 @@ static int make_path(struct builder *b, int rootfd, const char *path, bool as_fi
                 close(fd);
                 return 0;
         }
-        if (mkdirat(parent, slash + 1, 0755) < 0 && errno != EEXIST)
+        if (mkdirat(parent, slash + 1, 0755) < 0) {
+                if (errno == EEXIST)
+                        return 0;
+                return negative_errno();
+        }
+        /* Directories made inside the home belong to the program's user
+         * (~/.config for a bind of ~/.config/app), as they would if it had
+         * made them itself. */
+        if (in_home(b, path) && fchownat(parent, slash + 1, b->ctx->uid, b->ctx->gid, AT_SYMLINK_NOFOLLOW) < 0)
                 return negative_errno();
         return 0;
 }

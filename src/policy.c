@@ -498,7 +498,7 @@ const struct key_def policy_keys[] = {
         {"process", "hostname", KT_SPECIAL, OFF(hostname), 0, parse_hostname, print_string, "sandbox",
          "Host name inside the UTS namespace."},
         {"process", "uid", KT_ID, OFF(uid), 0, NULL, NULL, "caller's",
-         "User id the program runs as (root: switched to; otherwise mapped)."},
+         "User id the program runs as (root: switched to; otherwise mapped); the gid follows its primary group unless set."},
         {"process", "gid", KT_ID, OFF(gid), 0, NULL, NULL, "caller's", "Group id the program runs as."},
         {"process", "cwd", KT_STRING, OFF(cwd), 0, NULL, NULL, "caller's",
          "Working directory inside (default: the caller's if visible, else the home or /)."},

@@ -221,6 +221,11 @@ static int apply_entry(struct loader *l, const char *file, const struct profile_
         }
         if (!(k->flags & KF_NOEXPAND)) {
                 r = value_expand(e->value, &l->req->vars, &expanded, &bad);
+                if (r == -EINVAL && k->type == KT_LIST && e->value[0] == '-')
+                        return 0; /* an optional path whose variable is unset: nothing to bind */
+                if (r == -EINVAL && bad && streq(bad, "${CWD}"))
+                        return loader_fail(l, file, e->line, "${CWD} is not available: sandbox was started in the home "
+                                           "directory or in / and would grant all of it; cd into a project directory");
                 if (r == -EINVAL)
                         return loader_fail(l, file, e->line, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
                                            "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID} ${CWD}; all must be set)",
@@ -461,7 +466,9 @@ static char *read_description(const char *path) {
         return desc;
 }
 
-int profile_list(char **dirs, FILE *out) {
+/* One pass over the search path: app profiles (includes == false) or the
+ * shared includes (description "Include: ..."). */
+static void list_pass(char **dirs, FILE *out, bool includes) {
         char **seen = NULL;
         size_t n = 0;
 
@@ -478,8 +485,10 @@ int profile_list(char **dirs, FILE *out) {
                                         dup = dup || streq(seen[j], name);
                                 if (name && !dup && asprintf(&path, "%s/%s", *d, nm) >= 0) {
                                         desc = read_description(path);
-                                        fprintf(out, "%-20s %s%s%s\n", name, path, desc ? "  " : "", desc ? desc : "");
                                         (void)strv_push(&seen, &n, name);
+                                        if (includes == (desc && strncmp(desc, "Include:", 8) == 0))
+                                                fprintf(out, "%-20s %s%s%s\n", name, path, desc ? "  " : "",
+                                                        desc ? desc : "");
                                 }
                         }
                         free(list[i]);
@@ -487,6 +496,12 @@ int profile_list(char **dirs, FILE *out) {
                 free(list);
         }
         profile_strv_free(seen);
+}
+
+int profile_list(char **dirs, FILE *out) {
+        list_pass(dirs, out, false);
+        fprintf(out, "\n# Shared includes (used with include = NAME):\n");
+        list_pass(dirs, out, true);
         return 0;
 }
 

@@ -26,7 +26,8 @@ static _Noreturn void finish(int sync_fd, int status) {
 }
 
 void reaper_run(int sigfd, int sync_fd, pid_t payload) {
-        /* Not ptraceable, no core dumps, /proc/1 unreadable by the program. */
+        /* Not ptraceable and no core dumps (set before the fork already);
+         * /proc/1/fd and /proc/1/mem are unreadable by the program. */
         (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         /* No capabilities, no_new_privs, a filter of its own: fail closed. */
         int r = sysfilter_load_reaper();

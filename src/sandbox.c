@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "exec.h"
 #include "fdutil.h"
@@ -107,6 +109,11 @@ static _Noreturn void child_main(struct launch *l) {
         sigfd = signalfd(-1, &l->blocked, SFD_CLOEXEC);
         if (sigfd < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "signalfd");
+        /* Non-dumpable before the fork, so the program can never ptrace
+         * PID 1 in the moment before it drops its capabilities and loads
+         * its own filter (execve makes the program dumpable again). */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_DUMPABLE");
         pid = fork();
         if (pid < 0)
                 sync_fail(l->sync_fd, STAGE_FORK, errno, NULL);
@@ -172,6 +179,11 @@ static int report_failure(const struct sync_msg *m) {
         if (m->stage == STAGE_EXEC) {
                 log_error("'%s': %s", m->detail, strerror(m->err));
                 return m->err == ENOENT ? 127 : 126;
+        }
+        if (m->stage == STAGE_FORK && m->err == EAGAIN) {
+                log_error("failed to %s: %s (is limits.pids too low? it counts the sandbox's init too)",
+                          sync_stage_name(m->stage), strerror(m->err));
+                return 125;
         }
         if (m->detail[0] && strchr(m->detail, '\''))
                 log_error("failed to %s: %s: %s", sync_stage_name(m->stage), m->detail, strerror(m->err));
@@ -317,7 +329,10 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
 }
 
 /* The profile directories and their "sandbox" parents: a sandboxed
- * program must never be able to loosen its next run. */
+ * program must never be able to loosen its next run. For a launch by root
+ * also the host's /sys and /proc (their files belong to uid 0, which a
+ * root payload is even without capabilities: cgroup limits, sysfs knobs),
+ * so that no bind of them, or of a tree containing them, is writable. */
 static int protected_dirs(char ***ret) {
         char **dirs = NULL, **out;
         size_t n = 0, k = 0;
@@ -327,7 +342,7 @@ static int protected_dirs(char ***ret) {
                 return r;
         for (char **d = dirs; *d; d++)
                 n++;
-        out = calloc(2 * n + 1, sizeof(char *));
+        out = calloc(2 * n + 3, sizeof(char *));
         if (!out) {
                 profile_strv_free(dirs);
                 return -ENOMEM;
@@ -339,6 +354,10 @@ static int protected_dirs(char ***ret) {
                 out[k++] = strdup(*d);
         }
         profile_strv_free(dirs);
+        if (geteuid() == 0) {
+                out[k++] = strdup("/sys");
+                out[k++] = strdup("/proc");
+        }
         *ret = out;
         return 0;
 }
@@ -355,8 +374,18 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         l->userns = p->ns_user == TRI_YES || (p->ns_user == TRI_AUTO && geteuid() != 0);
         if (!l->userns && geteuid() != 0)
                 return log_error_errno(-EPERM, "'namespaces.user = no' needs root");
+        {
+                const char *key = NULL;
+                if (caps_check_launch(p, geteuid() == 0, &key) < 0)
+                        return log_error_errno(-EPERM, "'capabilities.%s' needs root", key ? key : "keep");
+        }
         l->uid = p->uid != POLICY_UNSET_ID ? p->uid : uid;
         l->gid = p->gid != POLICY_UNSET_ID ? p->gid : gid;
+        if (p->uid != POLICY_UNSET_ID && p->gid == POLICY_UNSET_ID) {
+                /* uid without gid: the user's primary group, like chroot --userspec */
+                struct passwd *pw = getpwuid(p->uid);
+                l->gid = pw ? pw->pw_gid : p->uid;
+        }
         l->switch_ids = !l->userns && (l->uid != uid || l->gid != gid);
         l->home = getenv("HOME");
         if (!getcwd(l->cwd, sizeof(l->cwd)))

@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -49,6 +50,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -705,16 +707,73 @@ static int sf_build(const struct policy *p, scmp_filter_ctx *ret) {
 
 /* ---- load and export ------------------------------------------------------- */
 
+/* ---- precompiled filters ------------------------------------------------------
+ * Building a filter with libseccomp costs about 4 ms per launch, most of the
+ * launcher's time. The built-in profiles in their plain form (no allow/deny,
+ * the default action, secondary architectures blocked) and the reaper's
+ * filter are therefore compiled at build time (tools/gen-bpf.c exports them
+ * with sysfilter_export) and loaded here with seccomp(2) directly; any other
+ * policy is built with libseccomp as before. tests/unit/test_sysfilter.c
+ * checks that the embedded programs equal freshly exported ones. */
+#ifndef SF_NO_PRECOMPILED
+#include "bpf_builtin.inc"
+#else
+static const struct sf_precompiled {
+        const char *profile;
+        const struct sock_filter *prog;
+        unsigned short len;
+} sf_precompiled[1];
+static const struct sock_filter sf_bpf_reaper[1];
+#define SF_BPF_REAPER_LEN 0
+#endif
+
+static bool sf_plain(const struct policy *p) {
+        return p->sc_allow.n == 0 && p->sc_deny.n == 0 && p->sc_action == SF_ACTION_ERRNO && p->sc_errno == EPERM &&
+               p->block_secondary_arch;
+}
+
+const struct sock_filter *sysfilter_precompiled(const struct policy *p, unsigned short *ret_len) {
+        const char *name = p ? (p->seccomp_profile ? p->seccomp_profile : "default") : NULL;
+
+        if (!p) {
+                *ret_len = SF_BPF_REAPER_LEN;
+                return SF_BPF_REAPER_LEN ? sf_bpf_reaper : NULL;
+        }
+        if (!sf_plain(p))
+                return NULL;
+        for (size_t i = 0; i < ELEMENTSOF(sf_precompiled); i++)
+                if (sf_precompiled[i].profile && streq(sf_precompiled[i].profile, name)) {
+                        *ret_len = sf_precompiled[i].len;
+                        return sf_precompiled[i].prog;
+                }
+        return NULL;
+}
+
+static int sf_load_prog(const struct sock_filter *prog, unsigned short len) {
+        struct sock_fprog fp = {.len = len, .filter = (struct sock_filter *)prog};
+
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fp) < 0)
+                return negative_errno();
+        return 0;
+}
+
 int sysfilter_load(const struct policy *p) {
         _cleanup_(sf_ctx_freep) scmp_filter_ctx ctx = NULL;
-        int r = sf_build(p, &ctx);
+        unsigned short len = 0;
+        const struct sock_filter *prog = sysfilter_precompiled(p, &len);
+        int r;
 
+        if (prog)
+                return sf_load_prog(prog, len);
+        r = sf_build(p, &ctx);
         return r < 0 ? r : seccomp_load(ctx);
 }
 
 int sysfilter_load_reaper(void) {
         _cleanup_(sf_ctx_freep) scmp_filter_ctx ctx = NULL;
-        int r = sf_build(NULL, &ctx);
+        unsigned short len = 0;
+        const struct sock_filter *prog = sysfilter_precompiled(NULL, &len);
+        int r = prog ? 0 : sf_build(NULL, &ctx);
 
         if (r < 0)
                 return r;
@@ -723,10 +782,11 @@ int sysfilter_load_reaper(void) {
                 return r;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return negative_errno();
-        return seccomp_load(ctx);
+        return prog ? sf_load_prog(prog, len) : seccomp_load(ctx);
 }
 
 int sysfilter_export(const struct policy *p, int fd, bool bpf) {
+        /* p == NULL: the reaper's filter */
         _cleanup_(sf_ctx_freep) scmp_filter_ctx ctx = NULL;
         int r = sf_build(p, &ctx);
 
@@ -757,7 +817,10 @@ static const char *sf_suggest(const char *name, const char *const *cands, size_t
 
 bool sysfilter_name_known(const char *name, const char **ret_suggestion) {
         struct sf_plan pl = {0};
+        const char *unused;
 
+        if (!ret_suggestion) /* the suggestion is optional */
+                ret_suggestion = &unused;
         *ret_suggestion = NULL;
         if (name[0] == '@') {
                 const char *groups[ELEMENTSOF(sf_groups)];
@@ -779,7 +842,10 @@ bool sysfilter_name_known(const char *name, const char **ret_suggestion) {
 
 bool sysfilter_profile_known(const char *name, const char **ret_suggestion) {
         const char *names[ELEMENTSOF(sf_profiles)];
+        const char *unused;
 
+        if (!ret_suggestion)
+                ret_suggestion = &unused;
         for (size_t i = 0; i < ELEMENTSOF(sf_profiles); i++)
                 names[i] = sf_profiles[i].name;
         *ret_suggestion = NULL;

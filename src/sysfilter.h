@@ -23,6 +23,11 @@ int sysfilter_load(const struct policy *p);
  * Returns 0 or -errno. */
 int sysfilter_load_reaper(void);
 
+struct sock_filter;
+/* The build-time compiled program for the policy's filter (p == NULL: the
+ * reaper's), or NULL when the policy needs libseccomp at run time. */
+const struct sock_filter *sysfilter_precompiled(const struct policy *p, unsigned short *ret_len);
+
 /* Writes the policy's filter (or the reaper's, p == NULL) to fd as
  * libseccomp's PFC text or as raw classic BPF (struct sock_filter[]).
  * Returns 0 or -errno. */

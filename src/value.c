@@ -282,7 +282,11 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
         r = sbuf_add(&b, "", 0);
         if (r < 0)
                 return r;
-        if (p[0] == '~' && (p[1] == 0 || p[1] == '/')) {
+        if (p[0] == '-' && p[1] == '~' && (p[2] == 0 || p[2] == '/')) {
+                r = sbuf_add(&b, "-", 1); /* "-~/x": an optional path in the home */
+                p++;
+        }
+        if (r == 0 && p[0] == '~' && (p[1] == 0 || p[1] == '/')) {
                 if (!vars->home) {
                         free(b.p);
                         *ret_bad = strdup("~");

@@ -49,7 +49,8 @@ struct value_vars {
 /* value_escape's inverse for printing: "$" -> "$$", a leading "~" -> "$~";
  * returns an allocated string or NULL. */
 char *value_escape(const char *s);
-/* Expands a leading "~" or "~/" and ${HOME} ${UID} ${XDG_RUNTIME_DIR}
+/* Expands a leading "~" or "~/" (also after a leading "-", the mark of
+ * an optional path) and ${HOME} ${UID} ${XDG_RUNTIME_DIR}
  * ${PROGRAM} ${ID} ${CWD}; "$$" is a literal "$" and "$~" a literal "~"
  * (so printed values reload unchanged); any other "$" is kept. Returns 0 and an allocated string, -EINVAL with
  * *ret_bad set to the offending variable name (allocated), or -ENOMEM. */

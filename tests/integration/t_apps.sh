@@ -190,7 +190,16 @@ wait_for_file() {
 
 # stop_bg: TERM the background launcher, wait for it, show its output.
 stop_bg() {
+	local i
 	kill -TERM "$BG_PID" 2>/dev/null
+	# SIGTERM is forwarded to the application; a GUI application may take
+	# its time to quit on a loaded machine. Then SIGKILL the launcher:
+	# die-with-parent takes the whole sandbox with it (tested in t_basic).
+	for ((i = 0; i < 100; i++)); do
+		kill -0 "$BG_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$BG_PID" 2>/dev/null && kill -KILL "$BG_PID" 2>/dev/null
 	wait_exit "$BG_PID" 20
 	show_bg "$1"
 }
@@ -851,14 +860,20 @@ test_transmission_daemon() {
 	apps_init
 	need_app transmission-daemon transmission-daemon
 	need_app transmission-remote transmission-cli
+	need_app python3 python3
 	make_torrent "$HOME/Downloads/data.torrent"
 	mkdir -p "$HOME/.config/transmission-daemon"
-	local port=$((20000 + RANDOM % 20000)) i
+	local port peer i
+	# two free ports on the loopback, for RPC and for peers
+	read -r port peer < <(python3 -c 'import socket
+ss = [socket.socket() for _ in range(2)]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])') || fail "no free ports"
 	# the host network, bound to the loopback, with DHT, LPD and port
 	# mapping off: nothing leaves the machine
 	sbx_bg "$TEST_TMP/td.out" --timeout 60 transmission-daemon -f -g "$HOME/.config/transmission-daemon" \
 		-w "$HOME/Downloads" --no-dht --no-lpd --no-portmap --no-auth --rpc-bind-address 127.0.0.1 \
-		-p "$port" -P $((port + 1)) -a 127.0.0.1 -i 127.0.0.1 -I ::1
+		-p "$port" -P "$peer" -a 127.0.0.1 -i 127.0.0.1 -I ::1
 	for i in $(seq 50); do
 		transmission-remote "127.0.0.1:$port" -l >/dev/null 2>&1 && break
 		sleep 0.2

@@ -53,7 +53,8 @@ cg_probe() {
 		CG_BASE=$parent
 		return 0
 	fi
-	CG_WHY="no delegated cgroup with cpu, memory and pids above $CG_MNT$own for uid $(id -u)"
+	CG_WHY="the parent of $CG_MNT$own is not delegated to uid $(id -u) with cpu, memory and pids enabled"
+	CG_WHY+=" (run the user pass in a leaf of a delegated cgroup, as systemd's DelegateSubgroup= does)"
 	return 1
 }
 

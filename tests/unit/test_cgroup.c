@@ -365,8 +365,8 @@ static void test_report_plain(void **state) {
         (void)state;
         s = render(report_print_human, &r);
         tu_assert_contains(s, "exit status 3;", __FILE__, __LINE__);
-        tu_assert_contains(s, "memory peak 800 B, pids peak 16, 48 forks or threads refused (pids limit), throttled 1.600 s in 19 "
-                              "periods\n", __FILE__, __LINE__);
+        tu_assert_contains(s, "memory peak 800 B, pids peak 16, 48 forks or threads refused (pids limit), "
+                              "throttled 1.600 s in 19 periods\n", __FILE__, __LINE__);
         free(s);
         s = render(json, &r);
         tu_assert_contains(s, "\"profile\":\"\"", __FILE__, __LINE__);

@@ -618,6 +618,53 @@ static void test_print_policy_is_comments(void **state) {
         }
 }
 
+/* The programs compiled into the launcher at build time (tools/gen-bpf.c)
+ * are exactly what libseccomp builds now for the same policies, and a
+ * policy with its own rules is not served from them. */
+static void check_precompiled(const struct policy *p, const char *what) {
+        unsigned short len = 0;
+        const struct sock_filter *prog = sysfilter_precompiled(p, &len);
+        int fd = memfd_create("bpf", MFD_CLOEXEC);
+        off_t size;
+        void *fresh;
+
+        if (!prog)
+                fail_msg("no precompiled filter for %s", what);
+        assert_true(fd >= 0);
+        assert_int_equal(sysfilter_export(p, fd, true), 0);
+        size = lseek(fd, 0, SEEK_END);
+        if ((size_t)size != len * sizeof(*prog))
+                fail_msg("%s: precompiled %u instructions, libseccomp now %zu", what, len, (size_t)size / sizeof(*prog));
+        fresh = malloc((size_t)size);
+        assert_non_null(fresh);
+        assert_int_equal(pread(fd, fresh, (size_t)size, 0), size);
+        if (memcmp(fresh, prog, (size_t)size) != 0)
+                fail_msg("%s: the precompiled filter differs from libseccomp's: rebuild", what);
+        free(fresh);
+        close(fd);
+}
+
+static void test_precompiled_match(void **state) {
+        static const char *const names[] = {"default", "minimal", "io-heavy", "compute", "network", "unrestricted"};
+        unsigned short len;
+        (void)state;
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                struct policy *p = policy_new();
+                assert_non_null(p);
+                p->seccomp_profile = strdup(names[i]);
+                check_precompiled(p, names[i]);
+                /* not plain any more: libseccomp at run time */
+                p->block_secondary_arch = false;
+                assert_null(sysfilter_precompiled(p, &len));
+                p->block_secondary_arch = true;
+                p->sc_errno = EACCES;
+                assert_null(sysfilter_precompiled(p, &len));
+                policy_free(p);
+        }
+        check_precompiled(NULL, "the reaper");
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_profiles_build_and_export),
@@ -634,6 +681,7 @@ int main(void) {
                 cmocka_unit_test(test_policy_keys),
                 cmocka_unit_test(test_caps_names_and_launch_check),
                 cmocka_unit_test(test_print_policy_is_comments),
+                cmocka_unit_test(test_precompiled_match),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

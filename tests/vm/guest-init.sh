@@ -87,11 +87,16 @@ enable_controllers() {
 }
 user_cg="$cg/user/sbxtest"
 enable_controllers "$cg"
-mkdir -p "$cg/sandbox" "$user_cg"
+mkdir -p "$cg/sandbox" "$user_cg/harness"
 enable_controllers "$cg/sandbox"
 enable_controllers "$cg/user"
-chown 1000:1000 "$user_cg" "$user_cg/cgroup.procs" \
-	"$user_cg/cgroup.subtree_control" "$user_cg/cgroup.threads"
+# Like systemd's Delegate=yes with DelegateSubgroup=harness (systemd 254):
+# the delegated cgroup passes its controllers down and holds no process
+# itself; the user pass runs in its "harness" leaf.
+enable_controllers "$user_cg"
+for d in "$user_cg" "$user_cg/harness"; do
+	chown 1000:1000 "$d" "$d/cgroup.procs" "$d/cgroup.subtree_control" "$d/cgroup.threads"
+done
 
 # Environment checks: facts the suite relies on, printed before it so a
 # failure caused by the guest itself is easy to tell apart.
@@ -134,17 +139,9 @@ check_userns() {
 # memory below the delegated cgroup and set a limit. Undone afterwards, so the
 # delegated cgroup is again empty, with no controller enabled below it.
 check_user_cgroup() {
-	sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' sh "$user_cg" \
+	sh -c 'echo $$ >"$1/harness/cgroup.procs" && shift && exec "$@"' sh "$user_cg" \
 		/usr/bin/setpriv --reuid=1000 --regid=1000 --clear-groups -- \
-		sh -c 'cd "$1" && mkdir vmchk vmchk/leaf &&
-			echo $$ >vmchk/leaf/cgroup.procs &&
-			echo +memory >cgroup.subtree_control &&
-			echo +memory >vmchk/cgroup.subtree_control &&
-			mkdir vmchk/limited && echo 64M >vmchk/limited/memory.max' sh "$user_cg"
-	rc=$?
-	rmdir "$user_cg/vmchk/leaf" "$user_cg/vmchk/limited" "$user_cg/vmchk" 2>/dev/null
-	echo -memory >"$user_cg/cgroup.subtree_control"
-	return $rc
+		sh -c 'mkdir "$1/vmchk" && echo 64M >"$1/vmchk/memory.max" && rmdir "$1/vmchk"' sh "$user_cg"
 }
 check "cgroup2 controllers cpu memory pids" check_controllers
 check "delegated cgroup writable by uid 1000" check_user_cgroup
@@ -156,7 +153,7 @@ check "unprivileged user namespace" check_userns
 # The suite. /etc/vm-env holds variables forwarded from the host.
 export HOME=/root SANDBOX_GUEST=1 SANDBOX_TIER=guest
 export SANDBOX=/repo/build/sandbox PROBE=/repo/build/probe
-export SANDBOX_TEST_USER_CGROUP="$user_cg"
+export SANDBOX_TEST_USER_CGROUP="$user_cg/harness"
 VM_TEST_ARGS=""
 # shellcheck disable=SC1091
 [ -r /etc/vm-env ] && . /etc/vm-env
