@@ -440,17 +440,6 @@ static int cg_enable(int fd, unsigned mask, unsigned required, unsigned *ret_ena
         return r;
 }
 
-static char *msgf(const char *fmt, ...) _printf_(1, 2);
-static char *msgf(const char *fmt, ...) {
-        va_list ap;
-        char *s = NULL;
-
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                s = NULL;
-        va_end(ap);
-        return s;
-}
 
 /* "the memory controller is", "the cpu and memory controllers are", ... */
 static void controllers_phrase(unsigned mask, char *buf, size_t len) {
@@ -491,13 +480,13 @@ static int cg_mount_find(struct cg_mount *m, char **err) {
         if (r >= 0)
                 r = cgroup_parse_mountinfo(text, &m->mountpoint, &m->root, &m->nsdelegate);
         if (r < 0) {
-                *err = msgf("no cgroup v2 hierarchy is mounted; %s", FIX_UNIFIED);
+                *err = strprintf("no cgroup v2 hierarchy is mounted; %s", FIX_UNIFIED);
                 return r == -ENOENT ? -EOPNOTSUPP : r;
         }
         m->fd = open(m->mountpoint, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (m->fd < 0 || !cg_is_cgroup2(m->fd)) {
                 r = m->fd < 0 ? negative_errno() : -EOPNOTSUPP;
-                *err = msgf("cannot open the cgroup v2 hierarchy at '%s': %s", m->mountpoint, strerror(-r));
+                *err = strprintf("cannot open the cgroup v2 hierarchy at '%s': %s", m->mountpoint, strerror(-r));
                 return r;
         }
         return 0;
@@ -510,13 +499,13 @@ static int check_hierarchy(const struct cg_mount *m, unsigned want, char **err) 
         char names[96];
 
         if (avail < 0) {
-                *err = msgf("cannot read '%s/cgroup.controllers': %s", m->mountpoint, strerror(-avail));
+                *err = strprintf("cannot read '%s/cgroup.controllers': %s", m->mountpoint, strerror(-avail));
                 return avail;
         }
         if ((want & ~(unsigned)avail) == 0)
                 return 0;
         controllers_phrase(want & ~(unsigned)avail, names, sizeof(names));
-        *err = msgf("%s missing from the cgroup v2 hierarchy at '%s' (this system uses cgroup v1 for it); %s",
+        *err = strprintf("%s missing from the cgroup v2 hierarchy at '%s' (this system uses cgroup v1 for it); %s",
                     names, m->mountpoint, FIX_UNIFIED);
         return -EOPNOTSUPP;
 }
@@ -535,7 +524,7 @@ static int plan_parent(const struct cg_mount *m, unsigned want, struct cgroup_pl
         int avail, r = cgroup_relative_path(parent, m->mountpoint, &rel);
 
         if (r < 0 || parent[0] != '/') {
-                *err = msgf("'%s' is not on the cgroup v2 hierarchy (mounted at '%s'); set SANDBOX_CGROUP_PARENT "
+                *err = strprintf("'%s' is not on the cgroup v2 hierarchy (mounted at '%s'); set SANDBOX_CGROUP_PARENT "
                             "to a directory below it, or %s", parent, m->mountpoint, FIX_UNIFIED);
                 return -EOPNOTSUPP;
         }
@@ -551,12 +540,12 @@ static int plan_parent(const struct cg_mount *m, unsigned want, struct cgroup_pl
         }
         avail = cg_controllers(fd, "cgroup.controllers");
         if (avail < 0 || !cg_is_cgroup2(fd)) {
-                *err = msgf("'%s' is not a usable cgroup v2 directory", parent);
+                *err = strprintf("'%s' is not a usable cgroup v2 directory", parent);
                 return avail < 0 ? avail : -ENOTDIR;
         }
         if (want & ~(unsigned)avail) {
                 controllers_phrase(want & ~(unsigned)avail, names, sizeof(names));
-                *err = msgf("%s not available below '%s'; enable them in its parent's cgroup.subtree_control",
+                *err = strprintf("%s not available below '%s'; enable them in its parent's cgroup.subtree_control",
                             names, parent);
                 return -EOPNOTSUPP;
         }
@@ -567,7 +556,7 @@ static int plan_parent(const struct cg_mount *m, unsigned want, struct cgroup_pl
 }
 
 static char *join_path(const char *mountpoint, const char *rel) {
-        return msgf("%s%s%s", mountpoint, *rel ? "/" : "", rel);
+        return strprintf("%s%s%s", mountpoint, *rel ? "/" : "", rel);
 }
 
 /* The launcher's own cgroup: its path below the mount and an fd. */
@@ -582,7 +571,7 @@ static int self_cgroup(const struct cg_mount *m, char **ret_rel, int *ret_fd, ch
         if (r >= 0)
                 r = cg_walk(m->fd, *ret_rel, ret_fd);
         if (r < 0)
-                *err = msgf("cannot find this process's cgroup v2 directory: %s", strerror(-r));
+                *err = strprintf("cannot find this process's cgroup v2 directory: %s", strerror(-r));
         return r;
 }
 
@@ -602,12 +591,12 @@ static int plan_user_fail(const char *cpath, bool delegated, unsigned want, unsi
         uid_t uid = geteuid();
 
         if (!delegated)
-                *err = msgf("cgroup '%s' is not delegated to uid %u; %s", cpath, (unsigned)uid, FIX_DELEGATE);
+                *err = strprintf("cgroup '%s' is not delegated to uid %u; %s", cpath, (unsigned)uid, FIX_DELEGATE);
         else if (want & ~avail) {
                 controllers_phrase(want & ~avail, names, sizeof(names));
-                *err = msgf("%s not delegated to cgroup '%s'; %s", names, cpath, FIX_DELEGATE);
+                *err = strprintf("%s not delegated to cgroup '%s'; %s", names, cpath, FIX_DELEGATE);
         } else
-                *err = msgf("cgroup '%s' also holds other processes, and cgroup v2 allows no processes in a cgroup "
+                *err = strprintf("cgroup '%s' also holds other processes, and cgroup v2 allows no processes in a cgroup "
                             "whose children have controllers; %s", cpath, FIX_DELEGATE);
         return -EPERM;
 }
@@ -659,7 +648,7 @@ int cgroup_plan(unsigned want, struct cgroup_plan *ret, char **ret_error) {
                 plan.nsdelegate = m.nsdelegate;
                 *ret = plan;
         } else if (!*ret_error)
-                *ret_error = msgf("cgroup v2: %s", strerror(-r));
+                *ret_error = strprintf("cgroup v2: %s", strerror(-r));
         cg_mount_done(&m);
         return r;
 }
@@ -724,7 +713,7 @@ static int base_parent(const struct cgroup_plan *plan, unsigned want, int *ret_f
         if (r >= 0)
                 r = cg_enable(fd, plan->available, want, NULL);
         if (r < 0 && !*err)
-                *err = msgf("cannot prepare the cgroup parent '%s' (enabling controllers needs a parent without "
+                *err = strprintf("cannot prepare the cgroup parent '%s' (enabling controllers needs a parent without "
                             "processes): %s", plan->base, strerror(-r));
         cg_mount_done(&m);
         if (r >= 0)
@@ -764,7 +753,7 @@ static int base_scope(const struct cgroup_plan *plan, unsigned want, struct cgro
         else if ((r = cg_write(lfd, "cgroup.procs", "0")) >= 0)
                 r = cg_enable(ctx->base_fd, plan->available, want, &ctx->undo_controllers);
         if (r < 0)
-                *err = msgf("cannot set up the delegated cgroup '%s': %s", plan->base, strerror(-r));
+                *err = strprintf("cannot set up the delegated cgroup '%s': %s", plan->base, strerror(-r));
         return r;
 }
 
@@ -775,14 +764,14 @@ static int base_open(const struct cgroup_plan *plan, unsigned want, struct cgrou
                 return base_parent(plan, want, &ctx->base_fd, err);
         r = open_below_mount(plan->base, &ctx->base_fd);
         if (r < 0) {
-                *err = msgf("cannot open the cgroup '%s': %s", plan->base, strerror(-r));
+                *err = strprintf("cannot open the cgroup '%s': %s", plan->base, strerror(-r));
                 return r;
         }
         if (plan->layout == CGROUP_LAYOUT_SCOPE)
                 return base_scope(plan, want, ctx, err);
         r = cg_enable(ctx->base_fd, want, want, NULL); /* sibling: only what is needed, never undone */
         if (r < 0)
-                *err = msgf("cannot enable controllers in '%s': %s", plan->base, strerror(-r));
+                *err = strprintf("cannot enable controllers in '%s': %s", plan->base, strerror(-r));
         return r;
 }
 
@@ -844,7 +833,7 @@ static int set_limit(const struct cgroup_ctx *ctx, const char *file, const char 
 
         if (r >= 0 || (optional && r == -ENOENT))
                 return 0;
-        *err = msgf("cannot set %s = %s in cgroup '%s': %s%s", file, value, ctx->path, strerror(-r),
+        *err = strprintf("cannot set %s = %s in cgroup '%s': %s%s", file, value, ctx->path, strerror(-r),
                     r == -ENOENT ? " (controller or kernel feature missing)" : "");
         return r;
 }
@@ -866,7 +855,7 @@ static int write_limits(const struct policy *p, const struct cgroup_ctx *ctx, ch
         }
         if (r >= 0 && (p->cpu_percent || p->cpu_quota_us)) {
                 r = cgroup_format_cpu_max(p->cpu_percent, p->cpu_quota_us, p->cpu_period_us, v, sizeof(v));
-                r = r < 0 ? (*err = msgf("invalid cpu limit"), r) : set_limit(ctx, "cpu.max", v, false, err);
+                r = r < 0 ? (*err = strprintf("invalid cpu limit"), r) : set_limit(ctx, "cpu.max", v, false, err);
         }
         if (r >= 0 && p->pids) {
                 snprintf(v, sizeof(v), "%" PRIu64, p->pids);
@@ -885,11 +874,11 @@ static int leaf_setup(const struct policy *p, const struct cgroup_plan *plan, st
         remove_stale(ctx->base_fd);
         r = leaf_create(ctx->base_fd, ctx->name, &ctx->dir_fd);
         if (r == -EEXIST) {
-                *err = msgf("cgroup '%s' exists: a sandbox with this id is running; choose another --id", ctx->path);
+                *err = strprintf("cgroup '%s' exists: a sandbox with this id is running; choose another --id", ctx->path);
                 return r;
         }
         if (r < 0) {
-                *err = msgf("cannot create the cgroup '%s': %s", ctx->path, strerror(-r));
+                *err = strprintf("cannot create the cgroup '%s': %s", ctx->path, strerror(-r));
                 return r;
         }
         log_debug("cgroup '%s' (%s layout)", ctx->path, layout_name(plan->layout));
@@ -906,19 +895,19 @@ int cgroup_prepare(const struct policy *p, const char *id, struct cgroup_ctx *ct
         if (!want)
                 return 0;
         if (cgroup_leaf_name(id, name, sizeof(name)) < 0) {
-                *ret_error = msgf("the id '%s' cannot name a cgroup (printable ASCII without blanks or '/', "
+                *ret_error = strprintf("the id '%s' cannot name a cgroup (printable ASCII without blanks or '/', "
                                   "at most 200 bytes)", id);
                 return -EINVAL;
         }
         r = cgroup_plan(want, &plan, ret_error);
         if (r < 0) {
-                char *e = msgf("[limits] need cgroup v2: %s", *ret_error);
+                char *e = strprintf("[limits] need cgroup v2: %s", *ret_error);
                 free(*ret_error);
                 *ret_error = e;
                 return r;
         }
         ctx->name = strdup(name);
-        ctx->path = msgf("%s/%s", plan.base, name);
+        ctx->path = strprintf("%s/%s", plan.base, name);
         r = ctx->name && ctx->path ? base_open(&plan, want, ctx, ret_error) : -ENOMEM;
         if (r >= 0)
                 r = leaf_setup(p, &plan, ctx, ret_error);

@@ -47,3 +47,9 @@ static inline void closep(int *fd) { safe_close(*fd); }
 static inline int negative_errno(void) { return errno > 0 ? -errno : -EIO; }
 
 #define streq(a, b) (strcmp((a), (b)) == 0)
+
+/* A newly allocated formatted string, NULL when out of memory. */
+char *strprintf(const char *fmt, ...) _printf_(1, 2);
+/* Replaces *ret (freeing it) with a formatted message; returns r, for
+ * `return fail_msg(ret_error, -EINVAL, "...", ...)`. */
+int set_error(char **ret, int r, const char *fmt, ...) _printf_(3, 4);

@@ -436,19 +436,6 @@ out:
 
 /* ---- errors for the parent -------------------------------------------------- */
 
-static int fail(char **ret_error, int r, const char *fmt, ...) _printf_(3, 4);
-static int fail(char **ret_error, int r, const char *fmt, ...) {
-        va_list ap;
-        char *s = NULL;
-
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                s = NULL;
-        va_end(ap);
-        free(*ret_error);
-        *ret_error = s;
-        return r;
-}
 
 /* ---- address leases ------------------------------------------------------------
  * One file per address in NET_LEASE_DIR, named "NETNS-ADDRESS" (NETNS: the
@@ -605,13 +592,13 @@ static int plan_claim(struct net_plan *pl, struct nl_cache *c, const struct net_
                 if (!ip->family)
                         continue;
                 if (in_use(c, ip, 0, &ifindex))
-                        return fail(ret_error, -EADDRINUSE, "%s '%s' is already in use on '%s' in the host network namespace",
+                        return set_error(ret_error, -EADDRINUSE, "%s '%s' is already in use on '%s' in the host network namespace",
                                     key, ip_text(ip, text), if_indextoname((unsigned)ifindex, ifname) ?: "?");
                 r = lease_take(l, ctx, ip);
                 if (r == -EBUSY)
-                        return fail(ret_error, r, "%s '%s' is already in use by another sandbox", key, ip_text(ip, text));
+                        return set_error(ret_error, r, "%s '%s' is already in use by another sandbox", key, ip_text(ip, text));
                 if (r < 0)
-                        return fail(ret_error, r, "failed to lease %s '%s' in " NET_LEASE_DIR ": %s", key,
+                        return set_error(ret_error, r, "failed to lease %s '%s' in " NET_LEASE_DIR ": %s", key,
                                     ip_text(ip, text), strerror(-r));
         }
         return 0;
@@ -634,7 +621,7 @@ static int plan_auto_bridge(struct net_plan *pl, struct nl_cache *c, int br, con
                 memcpy(bip.a, nl_addr_get_binary_addr(loc), 4);
         }
         if (!bip.family)
-                return fail(ret_error, -EADDRNOTAVAIL, "'address = auto' needs an IPv4 address (prefix /30 or shorter) "
+                return set_error(ret_error, -EADDRNOTAVAIL, "'address = auto' needs an IPv4 address (prefix /30 or shorter) "
                             "on bridge '%s'", bridge);
         for (uint32_t i = 1, v; net_subnet_host(ip4_value(&bip), bip.prefix, i, &v) == 0; i++) {
                 struct net_ip cand = ip4(v, bip.prefix);
@@ -645,7 +632,7 @@ static int plan_auto_bridge(struct net_plan *pl, struct nl_cache *c, int br, con
                         pl->gw = ip4(ip4_value(&bip), 32);
                 return 0;
         }
-        return fail(ret_error, -EADDRNOTAVAIL, "'address = auto': no free address left on bridge '%s'", bridge);
+        return set_error(ret_error, -EADDRNOTAVAIL, "'address = auto': no free address left on bridge '%s'", bridge);
 }
 
 /* address = auto without a bridge: a /30 of NET_AUTO_POOL, .1 on the host
@@ -665,7 +652,7 @@ static int plan_auto_routed(struct net_plan *pl, struct nl_cache *c, const struc
                         pl->gw = ip4(h, 32);
                 return 0;
         }
-        return fail(ret_error, -EADDRNOTAVAIL, "'address = auto': the pool " NET_AUTO_POOL " is exhausted");
+        return set_error(ret_error, -EADDRNOTAVAIL, "'address = auto': the pool " NET_AUTO_POOL " is exhausted");
 }
 
 static int plan_addresses(const struct policy *p, struct net_nl *n, int br, struct net_plan *pl,
@@ -676,15 +663,15 @@ static int plan_addresses(const struct policy *p, struct net_nl *n, int br, stru
 
         r = plan_from_policy(p, pl);
         if (r < 0)
-                return fail(ret_error, r, "invalid [network] address (not validated)");
+                return set_error(ret_error, r, "invalid [network] address (not validated)");
         if (pl->n_addr == 0 && !pl->host.family && !pl->want_auto)
                 return 0;
         r = net_nl_err(n, rtnl_addr_alloc_cache(n->sk, &c));
         if (r < 0)
-                return fail(ret_error, r, "failed to list the host's addresses: %s", strerror(-r));
+                return set_error(ret_error, r, "failed to list the host's addresses: %s", strerror(-r));
         r = leases_open(&l);
         if (r < 0 && pl->want_auto)
-                return fail(ret_error, r, "'address = auto' needs the lease directory " NET_LEASE_DIR ": %s",
+                return set_error(ret_error, r, "'address = auto' needs the lease directory " NET_LEASE_DIR ": %s",
                             strerror(-r));
         r = plan_claim(pl, c, &l, ctx, ret_error);
         if (r == 0 && pl->want_auto)
@@ -708,10 +695,10 @@ static int create_pair(struct net_nl *n, const char *id, pid_t pid, int br, uint
                 r = veth_create(n, name, pid, br, mtu);
         }
         if (r == -EPERM || r == -EACCES)
-                return fail(ret_error, r, "network mode veth needs CAP_NET_ADMIN in the host network namespace "
+                return set_error(ret_error, r, "network mode veth needs CAP_NET_ADMIN in the host network namespace "
                             "(run as root); use --net none (loopback only) or --net host instead");
         if (r < 0)
-                return fail(ret_error, r, "failed to create the veth pair '%s': %s", name, strerror(-r));
+                return set_error(ret_error, r, "failed to create the veth pair '%s': %s", name, strerror(-r));
         /* SIOCGIFINDEX, not RTM_GETLINK: no wait for the RTNL lock, which
          * the kernel's link watch work takes right after the creation. */
         ctx->host_ifindex = (int)if_nametoindex(name);
@@ -725,7 +712,7 @@ static int create_pair(struct net_nl *n, const char *id, pid_t pid, int br, uint
                         (void)rtnl_link_delete(n->sk, l);
                         rtnl_link_put(l);
                 }
-                return fail(ret_error, r, "failed to look up '%s': %s", name, strerror(-r));
+                return set_error(ret_error, r, "failed to look up '%s': %s", name, strerror(-r));
         }
         snprintf(ctx->host_ifname, sizeof(ctx->host_ifname), "%s", name);
         return 0;
@@ -739,23 +726,23 @@ static int configure_peer(pid_t pid, const struct net_plan *pl, char **ret_error
 
         r = net_nl_open_in(pid, &cn);
         if (r < 0)
-                return fail(ret_error, r, "failed to enter the sandbox's network namespace: %s", strerror(-r));
+                return set_error(ret_error, r, "failed to enter the sandbox's network namespace: %s", strerror(-r));
         r = link_lookup(&cn, NET_PEER_IFNAME, NULL, &ifindex);
         if (r < 0)
-                return fail(ret_error, r, "failed to find " NET_PEER_IFNAME " in the sandbox: %s", strerror(-r));
+                return set_error(ret_error, r, "failed to find " NET_PEER_IFNAME " in the sandbox: %s", strerror(-r));
         r = link_set_up(&cn, ifindex);
         if (r < 0)
-                return fail(ret_error, r, "failed to bring up " NET_PEER_IFNAME " in the sandbox: %s", strerror(-r));
+                return set_error(ret_error, r, "failed to bring up " NET_PEER_IFNAME " in the sandbox: %s", strerror(-r));
         for (size_t i = 0; i < pl->n_addr; i++) {
                 r = addr_add(&cn, ifindex, &pl->addr[i]);
                 if (r < 0)
-                        return fail(ret_error, r, "failed to add address '%s/%u' inside: %s",
+                        return set_error(ret_error, r, "failed to add address '%s/%u' inside: %s",
                                     ip_text(&pl->addr[i], text), pl->addr[i].prefix, strerror(-r));
         }
         if (pl->gw.family) {
                 r = route_default_add(&cn, ifindex, &pl->gw);
                 if (r < 0)
-                        return fail(ret_error, r, "failed to add the default route via '%s' inside: %s",
+                        return set_error(ret_error, r, "failed to add the default route via '%s' inside: %s",
                                     ip_text(&pl->gw, text), strerror(-r));
         }
         return 0;
@@ -769,15 +756,15 @@ static int setup_veth(const struct policy *p, const char *id, pid_t pid, struct 
 
         r = net_nl_open(&n);
         if (r < 0)
-                return fail(ret_error, r, "failed to open a netlink socket: %s", strerror(-r));
+                return set_error(ret_error, r, "failed to open a netlink socket: %s", strerror(-r));
         if (p->bridge) {
                 r = link_lookup(&n, p->bridge, "bridge", &br);
                 if (r == -ENODEV)
-                        return fail(ret_error, r, "bridge '%s' does not exist", p->bridge);
+                        return set_error(ret_error, r, "bridge '%s' does not exist", p->bridge);
                 if (r == -EMEDIUMTYPE)
-                        return fail(ret_error, r, "'%s' is not a bridge", p->bridge);
+                        return set_error(ret_error, r, "'%s' is not a bridge", p->bridge);
                 if (r < 0)
-                        return fail(ret_error, r, "failed to look up bridge '%s': %s", p->bridge, strerror(-r));
+                        return set_error(ret_error, r, "failed to look up bridge '%s': %s", p->bridge, strerror(-r));
         }
         r = create_pair(&n, id, pid, br, p->mtu, ctx, ret_error);
         if (r == 0)
@@ -785,7 +772,7 @@ static int setup_veth(const struct policy *p, const char *id, pid_t pid, struct 
         if (r == 0 && pl.host.family) {
                 r = addr_add(&n, ctx->host_ifindex, &pl.host);
                 if (r < 0)
-                        fail(ret_error, r, "failed to add host-address '%s/%u' to '%s': %s", ip_text(&pl.host, text),
+                        set_error(ret_error, r, "failed to add host-address '%s/%u' to '%s': %s", ip_text(&pl.host, text),
                              pl.host.prefix, ctx->host_ifname, strerror(-r));
         }
         if (r == 0)

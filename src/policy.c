@@ -17,17 +17,6 @@
 
 #define OFF(f) offsetof(struct policy, f)
 
-static char *msgf(const char *fmt, ...) _printf_(1, 2);
-static char *msgf(const char *fmt, ...) {
-        va_list ap;
-        char *s = NULL;
-
-        va_start(ap, fmt);
-        if (vasprintf(&s, fmt, ap) < 0)
-                s = NULL;
-        va_end(ap);
-        return s;
-}
 
 /* ---- special parsers ---------------------------------------------------- */
 
@@ -39,7 +28,7 @@ static int parse_net_mode(struct policy *p, const struct key_def *k _unused_, co
         else if (streq(v, "veth"))
                 p->net_mode = NET_VETH;
         else {
-                *msg = msgf("invalid network mode '%s' (use none, host or veth)", v);
+                *msg = strprintf("invalid network mode '%s' (use none, host or veth)", v);
                 return -EINVAL;
         }
         return 0;
@@ -63,7 +52,7 @@ static int parse_root(struct policy *p, const struct key_def *k _unused_, const 
                         return -ENOMEM;
                 p->root = ROOT_DIR;
         } else {
-                *msg = msgf("invalid root '%s' (use tmpfs, host-ro or an absolute directory)", v);
+                *msg = strprintf("invalid root '%s' (use tmpfs, host-ro or an absolute directory)", v);
                 return -EINVAL;
         }
         free(p->root_dir);
@@ -81,20 +70,20 @@ static int parse_cpu_quota(struct policy *p, const struct key_def *k _unused_, c
         int r = value_parse_cpu_quota(v, &p->cpu_quota_us, &p->cpu_period_us);
 
         if (r < 0)
-                *msg = msgf("invalid cpu-quota '%s' (use QUOTA_US/PERIOD_US, e.g. 20000/100000; "
+                *msg = strprintf("invalid cpu-quota '%s' (use QUOTA_US/PERIOD_US, e.g. 20000/100000; "
                             "quota >= 1000, period 1000..1000000)", v);
         return r < 0 ? -EINVAL : 0;
 }
 
 static char *print_cpu_quota(const struct policy *p, const struct key_def *k _unused_) {
-        return msgf("%" PRIu64 "/%" PRIu64, p->cpu_quota_us, p->cpu_period_us);
+        return strprintf("%" PRIu64 "/%" PRIu64, p->cpu_quota_us, p->cpu_period_us);
 }
 
 static int parse_cpu(struct policy *p, const struct key_def *k _unused_, const char *v, char **msg) {
         uint64_t pct;
 
         if (value_parse_u64(v, 100000, &pct) < 0 || pct == 0) {
-                *msg = msgf("invalid cpu '%s' (percent of one CPU, 1..100000; 50 = half a CPU)", v);
+                *msg = strprintf("invalid cpu '%s' (percent of one CPU, 1..100000; 50 = half a CPU)", v);
                 return -EINVAL;
         }
         p->cpu_percent = (uint32_t)pct;
@@ -105,7 +94,7 @@ static char *print_u32(const struct policy *p, const struct key_def *k);
 
 static int parse_memory_swap(struct policy *p, const struct key_def *k _unused_, const char *v, char **msg) {
         if (value_parse_size(v, &p->memory_swap) < 0) {
-                *msg = msgf("invalid size '%s' (use bytes or a number with K, M, G or T, e.g. 256M)", v);
+                *msg = strprintf("invalid size '%s' (use bytes or a number with K, M, G or T, e.g. 256M)", v);
                 return -EINVAL;
         }
         p->memory_swap_set = true;
@@ -114,7 +103,7 @@ static int parse_memory_swap(struct policy *p, const struct key_def *k _unused_,
 
 static int parse_core(struct policy *p, const struct key_def *k _unused_, const char *v, char **msg) {
         if (value_parse_size(v, &p->rl_core) < 0) {
-                *msg = msgf("invalid size '%s' (use bytes or a number with K, M, G or T, e.g. 256M)", v);
+                *msg = strprintf("invalid size '%s' (use bytes or a number with K, M, G or T, e.g. 256M)", v);
                 return -EINVAL;
         }
         p->rl_core_set = true;
@@ -153,7 +142,7 @@ static int parse_action(struct policy *p, const struct key_def *k _unused_, cons
                                 return 0;
                         }
         }
-        *msg = msgf("invalid action '%s' (use errno, errno:EPERM, errno:EACCES, errno:ENOSYS, "
+        *msg = strprintf("invalid action '%s' (use errno, errno:EPERM, errno:EACCES, errno:ENOSYS, "
                     "errno:EINVAL, kill or log)", v);
         return -EINVAL;
 }
@@ -163,7 +152,7 @@ static char *print_action(const struct policy *p, const struct key_def *k _unuse
                 return strdup("kill");
         if (p->sc_action == SF_ACTION_LOG)
                 return strdup("log");
-        return msgf("errno:%s", p->sc_errno == EACCES   ? "EACCES"
+        return strprintf("errno:%s", p->sc_errno == EACCES   ? "EACCES"
                                 : p->sc_errno == ENOSYS ? "ENOSYS"
                                 : p->sc_errno == EINVAL ? "EINVAL"
                                                         : "EPERM");
@@ -174,12 +163,12 @@ static int parse_hostname(struct policy *p, const struct key_def *k _unused_, co
         char *s;
 
         if (n == 0 || n > 64) {
-                *msg = msgf("invalid hostname '%s' (1..64 characters)", v);
+                *msg = strprintf("invalid hostname '%s' (1..64 characters)", v);
                 return -EINVAL;
         }
         for (const char *c = v; *c; c++)
                 if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.' && *c != '_') {
-                        *msg = msgf("invalid hostname '%s' (letters, digits, '-', '_' and '.')", v);
+                        *msg = strprintf("invalid hostname '%s' (letters, digits, '-', '_' and '.')", v);
                         return -EINVAL;
                 }
         s = strdup(v);
@@ -207,10 +196,10 @@ static int check_bind(struct policy *p _unused_, const struct key_def *k, const 
         char src[4096];
 
         if (strlen(s) >= sizeof(src))
-                return *msg = msgf("path too long"), -EINVAL;
+                return *msg = strprintf("path too long"), -EINVAL;
         snprintf(src, sizeof(src), "%.*s", colon ? (int)(colon - s) : (int)strlen(s), s);
         if (!path_ok(src) || (colon && !path_ok(colon + 1))) {
-                *msg = msgf("invalid %s '%s' (use [-]SOURCE[:DEST] with absolute paths, no '..')", k->key, v);
+                *msg = strprintf("invalid %s '%s' (use [-]SOURCE[:DEST] with absolute paths, no '..')", k->key, v);
                 return -EINVAL;
         }
         return 0;
@@ -218,7 +207,7 @@ static int check_bind(struct policy *p _unused_, const struct key_def *k, const 
 
 static int check_abs_path(struct policy *p _unused_, const struct key_def *k, const char *v, char **msg) {
         if (!path_ok(v)) {
-                *msg = msgf("invalid %s '%s' (an absolute path without '..' is required)", k->key, v);
+                *msg = strprintf("invalid %s '%s' (an absolute path without '..' is required)", k->key, v);
                 return -EINVAL;
         }
         return 0;
@@ -245,7 +234,7 @@ static int check_tmpfs(struct policy *p, const struct key_def *k, const char *v,
                                 continue;
                         if (strncmp(o, "mode=", 5) == 0 && value_parse_mode(o + 5, &mode) == 0)
                                 continue;
-                        *msg = msgf("invalid tmpfs option '%s' (use size=SIZE and mode=OCTAL)", o);
+                        *msg = strprintf("invalid tmpfs option '%s' (use size=SIZE and mode=OCTAL)", o);
                         return -EINVAL;
                 }
         }
@@ -260,7 +249,7 @@ static int check_overlay(struct policy *p, const struct key_def *k, const char *
         if (!dir)
                 return -ENOMEM;
         if (!path_ok(dir) || (colon && !path_ok(colon + 1))) {
-                *msg = msgf("invalid overlay '%s' (use DIR or DIR:UPPERDIR, absolute paths)", v);
+                *msg = strprintf("invalid overlay '%s' (use DIR or DIR:UPPERDIR, absolute paths)", v);
                 return -EINVAL;
         }
         (void)p;
@@ -281,7 +270,7 @@ static int check_env_set(struct policy *p _unused_, const struct key_def *k _unu
         const char *eq = strchr(v, '=');
 
         if (!eq || !env_name_ok(v, (size_t)(eq - v), false)) {
-                *msg = msgf("invalid set '%s' (use NAME=VALUE)", v);
+                *msg = strprintf("invalid set '%s' (use NAME=VALUE)", v);
                 return -EINVAL;
         }
         return 0;
@@ -289,7 +278,7 @@ static int check_env_set(struct policy *p _unused_, const struct key_def *k _unu
 
 static int check_env_name(struct policy *p _unused_, const struct key_def *k, const char *v, char **msg) {
         if (!env_name_ok(v, strlen(v), streq(k->key, "keep"))) {
-                *msg = msgf("invalid variable name '%s'%s", v, streq(k->key, "keep") ? " (NAME or a pattern like LC_*)" : "");
+                *msg = strprintf("invalid variable name '%s'%s", v, streq(k->key, "keep") ? " (NAME or a pattern like LC_*)" : "");
                 return -EINVAL;
         }
         return 0;
@@ -332,13 +321,13 @@ static int check_cidr(struct policy *p _unused_, const struct key_def *k, const 
         if (streq(v, "auto") && streq(k->key, "address"))
                 return 0;
         if (value_parse_cidr(v, &fam, a, &pre) < 0) {
-                *msg = msgf("invalid %s '%s' (use ADDRESS/PREFIX, e.g. 10.200.0.2/24 or fd00::2/64%s)", k->key, v,
+                *msg = strprintf("invalid %s '%s' (use ADDRESS/PREFIX, e.g. 10.200.0.2/24 or fd00::2/64%s)", k->key, v,
                             streq(k->key, "address") ? ", or auto" : "");
                 return -EINVAL;
         }
         why = net_addr_problem(fam, a, (int)pre);
         if (why) {
-                *msg = msgf("invalid %s '%s': %s", k->key, v, why);
+                *msg = strprintf("invalid %s '%s': %s", k->key, v, why);
                 return -EINVAL;
         }
         return 0;
@@ -362,12 +351,12 @@ static int check_ip(struct policy *p, const struct key_def *k, const char *v, ch
         const char *why;
 
         if (value_parse_ip(v, &fam, a) < 0) {
-                *msg = msgf("invalid %s '%s' (an IPv4 or IPv6 address, no prefix)", k->key, v);
+                *msg = strprintf("invalid %s '%s' (an IPv4 or IPv6 address, no prefix)", k->key, v);
                 return -EINVAL;
         }
         why = net_addr_problem(fam, a, -1);
         if (why && !(streq(k->key, "dns") && strstr(why, "loopback"))) {
-                *msg = msgf("invalid %s '%s': %s", k->key, v, why);
+                *msg = strprintf("invalid %s '%s': %s", k->key, v, why);
                 return -EINVAL;
         }
         return k->type == KT_LIST ? 0 : net_set_string(p, k, v);
@@ -381,7 +370,7 @@ static int check_host_cidr(struct policy *p, const struct key_def *k, const char
 
 static int check_name(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         if (!value_is_plain_name(v)) {
-                *msg = msgf("invalid %s '%s' (a plain name: no '/', no leading '.')", k->key, v);
+                *msg = strprintf("invalid %s '%s' (a plain name: no '/', no leading '.')", k->key, v);
                 return -EINVAL;
         }
         if (k->type == KT_LIST)
@@ -403,7 +392,7 @@ static int check_syscall_name(struct policy *p, const struct key_def *k, const c
 
         if (streq(k->key, "profile")) {
                 if (!sysfilter_profile_known(v, &hint)) {
-                        *msg = msgf("unknown seccomp profile '%s'%s%s%s (built-in: default, minimal, io-heavy, "
+                        *msg = strprintf("unknown seccomp profile '%s'%s%s%s (built-in: default, minimal, io-heavy, "
                                     "compute, network, unrestricted)", v, hint ? " (did you mean '" : "",
                                     hint ? hint : "", hint ? "'?)" : "");
                         return -EINVAL;
@@ -419,12 +408,12 @@ static int check_syscall_name(struct policy *p, const struct key_def *k, const c
                 if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
                         break;
         if (*s || !v[v[0] == '@']) {
-                *msg = msgf("invalid %s '%s' (a syscall name or an @group)", k->key, v);
+                *msg = strprintf("invalid %s '%s' (a syscall name or an @group)", k->key, v);
                 return -EINVAL;
         }
         if (sysfilter_name_known(v, &hint))
                 return 0;
-        *msg = msgf("unknown syscall%s '%s'%s%s%s", v[0] == '@' ? " group" : "", v, hint ? " (did you mean '" : "",
+        *msg = strprintf("unknown syscall%s '%s'%s%s%s", v[0] == '@' ? " group" : "", v, hint ? " (did you mean '" : "",
                     hint ? hint : "", hint ? "'?)" : "");
         return -EINVAL;
 }
@@ -440,11 +429,11 @@ static int check_cap_name(struct policy *p _unused_, const struct key_def *k _un
         if (caps_name_valid(v))
                 return 0;
         hint = caps_suggest(v);
-        *msg = msgf("unknown capability '%s'%s%s%s", v, hint ? " (did you mean '" : "", hint ? hint : "",
+        *msg = strprintf("unknown capability '%s'%s%s%s", v, hint ? " (did you mean '" : "", hint ? hint : "",
                     hint ? "'?)" : "");
         return -EINVAL;
 bad:
-        *msg = msgf("invalid capability '%s' (e.g. CAP_NET_BIND_SERVICE)", v);
+        *msg = strprintf("invalid capability '%s' (e.g. CAP_NET_BIND_SERVICE)", v);
         return -EINVAL;
 }
 
@@ -465,14 +454,14 @@ static int parse_bridge(struct policy *p, const struct key_def *k, const char *v
         for (const char *c = v; ok && *c; c++)
                 ok = *c != '/' && *c != ':' && !isspace((unsigned char)*c) && (unsigned char)*c > 0x20 && *c != 0x7f;
         if (!ok) {
-                *msg = msgf("invalid %s '%s' (an interface name: 1 to 15 characters, no '/', ':', spaces or leading '.')", k->key, v);
+                *msg = strprintf("invalid %s '%s' (an interface name: 1 to 15 characters, no '/', ':', spaces or leading '.')", k->key, v);
                 return -EINVAL;
         }
         return net_set_string(p, k, v);
 }
 
 static char *print_u32(const struct policy *p, const struct key_def *k) {
-        return msgf("%" PRIu32, *(const uint32_t *)((const char *)p + k->offset));
+        return strprintf("%" PRIu32, *(const uint32_t *)((const char *)p + k->offset));
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -739,12 +728,12 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
         switch (k->type) {
         case KT_BOOL:
                 if (value_parse_bool(v, &b) < 0)
-                        return *msg = msgf("invalid boolean '%s' (use yes or no)", v), -EINVAL;
+                        return *msg = strprintf("invalid boolean '%s' (use yes or no)", v), -EINVAL;
                 *(bool *)f = b;
                 return 0;
         case KT_TRISTATE:
                 if (value_parse_tristate(v, &t) < 0)
-                        return *msg = msgf("invalid value '%s' (use yes, no or auto)", v), -EINVAL;
+                        return *msg = strprintf("invalid value '%s' (use yes, no or auto)", v), -EINVAL;
                 *(enum tristate *)f = (enum tristate)t;
                 return 0;
         case KT_STRING: {
@@ -758,14 +747,14 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
         case KT_SIZE:
                 r = value_parse_size(v, &u);
                 if (r < 0 || u == 0)
-                        return *msg = msgf("invalid size '%s' (use bytes or a number with K, M, G or T, "
+                        return *msg = strprintf("invalid size '%s' (use bytes or a number with K, M, G or T, "
                                            "e.g. 256M; more than 0)", v), -EINVAL;
                 *(uint64_t *)f = u;
                 return 0;
         case KT_DURATION:
                 r = value_parse_duration(v, &u);
                 if (r < 0 || u == 0)
-                        return *msg = msgf("invalid duration '%s' (use 30, 30s, 500ms, 5m, 1h or 1d; more than 0)", v),
+                        return *msg = strprintf("invalid duration '%s' (use 30, 30s, 500ms, 5m, 1h or 1d; more than 0)", v),
                                -EINVAL;
                 *(uint64_t *)f = u;
                 return 0;
@@ -773,7 +762,7 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
         case KT_U64:
                 r = value_parse_u64(v, k->type == KT_U32 ? UINT32_MAX : (uint64_t)INT64_MAX, &u);
                 if (r < 0 || u == 0)
-                        return *msg = msgf("invalid number '%s' (a whole number from 1 to %s)", v,
+                        return *msg = strprintf("invalid number '%s' (a whole number from 1 to %s)", v,
                                            k->type == KT_U32 ? "4294967295" : "9223372036854775807"), -EINVAL;
                 if (k->type == KT_U32)
                         *(uint32_t *)f = (uint32_t)u;
@@ -783,12 +772,12 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
         case KT_ID:
                 r = value_parse_u64(v, UINT32_MAX - 1, &u);
                 if (r < 0)
-                        return *msg = msgf("invalid id '%s' (a number from 0 to 4294967294)", v), -EINVAL;
+                        return *msg = strprintf("invalid id '%s' (a number from 0 to 4294967294)", v), -EINVAL;
                 *(uint32_t *)f = (uint32_t)u;
                 return 0;
         case KT_MODE:
                 if (value_parse_mode(v, &t) < 0 || t > 0777)
-                        return *msg = msgf("invalid mode '%s' (octal, e.g. 022)", v), -EINVAL;
+                        return *msg = strprintf("invalid mode '%s' (octal, e.g. 022)", v), -EINVAL;
                 *(int *)f = t;
                 return 0;
         case KT_LIST:
@@ -811,11 +800,11 @@ int policy_set(struct policy *p, const struct key_def *k, const char *value, str
 
         if (k->type != KT_LIST && same_file_dup_is_error && p->origin[idx].file && origin.file &&
             p->origin[idx].file == origin.file) {
-                *ret_msg = msgf("'%s' is set twice in this file (first at line %u)", k->key, p->origin[idx].line);
+                *ret_msg = strprintf("'%s' is set twice in this file (first at line %u)", k->key, p->origin[idx].line);
                 return -EEXIST;
         }
         if (!*value && k->type != KT_STRING) {
-                *ret_msg = msgf("empty value for '%s'", k->key);
+                *ret_msg = strprintf("empty value for '%s'", k->key);
                 return -EINVAL;
         }
         r = set_typed(p, k, value, ret_msg);
@@ -882,7 +871,7 @@ static int net_check_mode(const struct policy *p, char **ret_msg, struct origin 
                 return net_invalid(ret_msg, ret_origin,
                                    k->type == KT_LIST ? ((const struct strlist *)((const char *)p + k->offset))->items[0].origin
                                                       : p->origin[policy_key_index(k)],
-                                   msgf("'%s' needs 'mode = veth'", veth_keys[i]));
+                                   strprintf("'%s' needs 'mode = veth'", veth_keys[i]));
         }
         return 0;
 }
@@ -898,25 +887,25 @@ static int net_check_addresses(const struct policy *p, struct net_parsed *out, s
                 const struct list_item *it = &p->address.items[i];
                 struct net_parsed *x = &out[n];
                 if (i >= NET_MAX_ADDRESSES_POLICY)
-                        return net_invalid(ret_msg, ret_origin, it->origin, msgf("more than %d 'address' entries",
+                        return net_invalid(ret_msg, ret_origin, it->origin, strprintf("more than %d 'address' entries",
                                                                                  NET_MAX_ADDRESSES_POLICY));
                 if (streq(it->value, "auto")) {
                         if (have_auto || have_v4)
                                 return net_invalid(ret_msg, ret_origin, it->origin,
-                                                   msgf("'address = auto' picks the one IPv4 address; "
+                                                   strprintf("'address = auto' picks the one IPv4 address; "
                                                         "drop the other IPv4 'address' entries"));
                         have_auto = true;
                         continue;
                 }
                 if (value_parse_cidr(it->value, &x->fam, x->a, &x->prefix) < 0)
-                        return net_invalid(ret_msg, ret_origin, it->origin, msgf("invalid address '%s'", it->value));
+                        return net_invalid(ret_msg, ret_origin, it->origin, strprintf("invalid address '%s'", it->value));
                 for (size_t j = 0; j < n; j++)
                         if (out[j].fam == x->fam && memcmp(out[j].a, x->a, 16) == 0)
                                 return net_invalid(ret_msg, ret_origin, it->origin,
-                                                   msgf("address '%s' collides with an earlier 'address'", it->value));
+                                                   strprintf("address '%s' collides with an earlier 'address'", it->value));
                 if (x->fam == AF_INET && have_auto)
                         return net_invalid(ret_msg, ret_origin, it->origin,
-                                           msgf("'address = auto' picks the one IPv4 address; drop '%s'", it->value));
+                                           strprintf("'address = auto' picks the one IPv4 address; drop '%s'", it->value));
                 have_v4 |= x->fam == AF_INET;
                 n++;
         }
@@ -934,17 +923,17 @@ static int net_check_host_address(const struct policy *p, const struct net_parse
                 return 0;
         if (p->bridge)
                 return net_invalid(ret_msg, ret_origin, o,
-                                   msgf("'host-address' is for a routed link; with 'bridge' the bridge's own "
+                                   strprintf("'host-address' is for a routed link; with 'bridge' the bridge's own "
                                         "address is the host side"));
         if (have_auto)
                 return net_invalid(ret_msg, ret_origin, o,
-                                   msgf("'address = auto' chooses the host end's address itself; drop 'host-address'"));
+                                   strprintf("'address = auto' chooses the host end's address itself; drop 'host-address'"));
         if (value_parse_cidr(p->host_address, &h.fam, h.a, &h.prefix) < 0)
-                return net_invalid(ret_msg, ret_origin, o, msgf("invalid host-address '%s'", p->host_address));
+                return net_invalid(ret_msg, ret_origin, o, strprintf("invalid host-address '%s'", p->host_address));
         for (size_t i = 0; i < n; i++)
                 if (addr[i].fam == h.fam && memcmp(addr[i].a, h.a, 16) == 0)
                         return net_invalid(ret_msg, ret_origin, o,
-                                           msgf("host-address '%s' collides with an 'address'", p->host_address));
+                                           strprintf("host-address '%s' collides with an 'address'", p->host_address));
         return 0;
 }
 
@@ -959,7 +948,7 @@ static int net_check_gateway(const struct policy *p, const struct net_parsed *ad
         if (!p->gateway)
                 return 0;
         if (value_parse_ip(p->gateway, &fam, g) < 0)
-                return net_invalid(ret_msg, ret_origin, o, msgf("invalid gateway '%s'", p->gateway));
+                return net_invalid(ret_msg, ret_origin, o, strprintf("invalid gateway '%s'", p->gateway));
         if (fam == AF_INET && have_auto)
                 return 0;
         for (size_t i = 0; i < n; i++) {
@@ -967,12 +956,12 @@ static int net_check_gateway(const struct policy *p, const struct net_parsed *ad
                         continue;
                 if (memcmp(addr[i].a, g, 16) == 0)
                         return net_invalid(ret_msg, ret_origin, o,
-                                           msgf("gateway '%s' is the sandbox's own address", p->gateway));
+                                           strprintf("gateway '%s' is the sandbox's own address", p->gateway));
                 if (net_same_subnet(&addr[i], g))
                         return 0;
         }
         return net_invalid(ret_msg, ret_origin, o,
-                           msgf("gateway '%s' is not inside the subnet of any 'address'", p->gateway));
+                           strprintf("gateway '%s' is not inside the subnet of any 'address'", p->gateway));
 }
 
 static int net_check_mtu_dns(const struct policy *p, const struct net_parsed *addr, size_t n, char **ret_msg,
@@ -983,11 +972,11 @@ static int net_check_mtu_dns(const struct policy *p, const struct net_parsed *ad
                 v6 |= addr[i].fam == AF_INET6;
         if (policy_key_is_set(p, policy_find_key("network", "mtu")) && (p->mtu < (v6 ? 1280u : 68u) || p->mtu > 65535))
                 return net_invalid(ret_msg, ret_origin, net_key_origin(p, "mtu"),
-                                   msgf("mtu %" PRIu32 " out of range (%u..65535%s)", p->mtu, v6 ? 1280u : 68u,
+                                   strprintf("mtu %" PRIu32 " out of range (%u..65535%s)", p->mtu, v6 ? 1280u : 68u,
                                         v6 ? ", IPv6 needs 1280" : ""));
         if (p->dns.n > NET_MAX_DNS)
                 return net_invalid(ret_msg, ret_origin, p->dns.items[NET_MAX_DNS].origin,
-                                   msgf("more than %d 'dns' servers (the C library reads only %d)", NET_MAX_DNS,
+                                   strprintf("more than %d 'dns' servers (the C library reads only %d)", NET_MAX_DNS,
                                         NET_MAX_DNS));
         return 0;
 }
@@ -1016,12 +1005,12 @@ int policy_validate(const struct policy *p, char **ret_msg, struct origin *ret_o
         const struct key_def *swap = policy_find_key("limits", "memory-swap");
 
         if (policy_key_is_set(p, cpu) && policy_key_is_set(p, quota)) {
-                *ret_msg = msgf("'cpu' and 'cpu-quota' both set; use one");
+                *ret_msg = strprintf("'cpu' and 'cpu-quota' both set; use one");
                 *ret_origin = p->origin[policy_key_index(quota)];
                 return -EINVAL;
         }
         if (policy_key_is_set(p, swap) && p->memory == 0) {
-                *ret_msg = msgf("'memory-swap' needs 'memory'");
+                *ret_msg = strprintf("'memory-swap' needs 'memory'");
                 *ret_origin = p->origin[policy_key_index(swap)];
                 return -EINVAL;
         }
@@ -1052,13 +1041,13 @@ char *policy_value_text(const struct policy *p, const struct key_def *k) {
                 value_format_duration(*(const uint64_t *)f, buf, sizeof(buf));
                 return strdup(buf);
         case KT_U32:
-                return msgf("%" PRIu32, *(const uint32_t *)f);
+                return strprintf("%" PRIu32, *(const uint32_t *)f);
         case KT_U64:
-                return msgf("%" PRIu64, *(const uint64_t *)f);
+                return strprintf("%" PRIu64, *(const uint64_t *)f);
         case KT_ID:
-                return msgf("%" PRIu32, *(const uint32_t *)f);
+                return strprintf("%" PRIu32, *(const uint32_t *)f);
         case KT_MODE:
-                return msgf("%04o", (unsigned)*(const int *)f);
+                return strprintf("%04o", (unsigned)*(const int *)f);
         case KT_LIST:
                 return NULL;
         case KT_SPECIAL:

@@ -466,36 +466,26 @@ static char *read_description(const char *path) {
         return desc;
 }
 
-/* One pass over the search path: app profiles (includes == false) or the
- * shared includes (description "Include: ..."). */
+/* One pass over the profiles on the search path (each name once, its first
+ * file): app profiles (includes == false) or the shared includes, whose
+ * description starts with "Include:". */
 static void list_pass(char **dirs, FILE *out, bool includes) {
-        char **seen = NULL;
-        size_t n = 0;
+        char **names = NULL;
 
-        for (char **d = dirs; *d; d++) {
-                struct dirent **list = NULL;
-                int k = scandir(*d, &list, NULL, alphasort);
-                for (int i = 0; i < k; i++) {
-                        const char *nm = list[i]->d_name;
-                        size_t len = strlen(nm);
-                        bool dup = false;
-                        if (nm[0] != '.' && len > 5 && streq(nm + len - 5, ".conf")) {
-                                _cleanup_free_ char *name = strndup(nm, len - 5), *path = NULL, *desc = NULL;
-                                for (size_t j = 0; name && j < n; j++)
-                                        dup = dup || streq(seen[j], name);
-                                if (name && !dup && asprintf(&path, "%s/%s", *d, nm) >= 0) {
-                                        desc = read_description(path);
-                                        (void)strv_push(&seen, &n, name);
-                                        if (includes == (desc && strncmp(desc, "Include:", 8) == 0))
-                                                fprintf(out, "%-20s %s%s%s\n", name, path, desc ? "  " : "",
-                                                        desc ? desc : "");
-                                }
-                        }
-                        free(list[i]);
+        if (profile_names(dirs, &names) < 0)
+                return;
+        for (char **n = names; *n; n++)
+                for (char **d = dirs; *d; d++) {
+                        _cleanup_free_ char *path = NULL, *desc = NULL;
+                        struct stat st;
+                        if (asprintf(&path, "%s/%s.conf", *d, *n) < 0 || lstat(path, &st) < 0)
+                                continue;
+                        desc = read_description(path);
+                        if (includes == (desc && strncmp(desc, "Include:", 8) == 0))
+                                fprintf(out, "%-20s %s%s%s\n", *n, path, desc ? "  " : "", desc ? desc : "");
+                        break;
                 }
-                free(list);
-        }
-        profile_strv_free(seen);
+        profile_strv_free(names);
 }
 
 int profile_list(char **dirs, FILE *out) {

@@ -414,18 +414,21 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
         r = prepare_launch(p, argv, &l);
         if (r < 0)
                 return r;
+        /* Signals first: a SIGTERM from now on is held and forwarded, so it
+         * can never end the launcher between creating the cgroup and
+         * removing it. */
+        r = block_signals(&l.blocked, &old);
+        if (r < 0)
+                goto out_env;
         r = cgroup_prepare(p, o->id, &cg, &err);
         if (r < 0) {
                 log_error("%s", err ? err : strerror(-r));
-                goto out_env;
+                goto out_signals;
         }
-        r = block_signals(&l.blocked, &old);
-        if (r < 0)
-                goto out_cgroup;
         sigfd = signalfd(-1, &l.blocked, SFD_CLOEXEC);
         if (sigfd < 0 || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
                 r = log_error_errno(negative_errno(), "Failed to set up the launcher: %m");
-                goto out_signals;
+                goto out_cgroup;
         }
         parent_fd = sv[0];
         l.sync_fd = sv[1];
@@ -438,7 +441,7 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 log_error_errno(r, "Failed to create the namespaces: %m%s",
                                 r == -EPERM || r == -ENOSPC ? " (are unprivileged user namespaces disabled? "
                                                               "see 'sandbox --check')" : "");
-                goto out_signals;
+                goto out_cgroup;
         }
         if (w.pid == 0) {
                 close(sv[0]);
@@ -488,10 +491,10 @@ out_kill:
                 ;
 out_net:
         net_cleanup_parent(&net);
-out_signals:
-        sigprocmask(SIG_SETMASK, &old, NULL);
 out_cgroup:
         cgroup_destroy(&cg);
+out_signals:
+        sigprocmask(SIG_SETMASK, &old, NULL);
 out_env:
         exec_env_free(l.envp);
         profile_strv_free(l.protect);

@@ -398,3 +398,30 @@ test_check_format() {
 		assert_match "$OUT" '^(OK  |FAIL)  namespaces'
 	fi
 }
+
+# No leaks over many runs (issue 5): the cgroup tree below the parent is the
+# same before and after SANDBOX_LEAK_RUNS (default 50) runs that end
+# normally, by timeout, by an OOM kill and by SIGTERM to the launcher, in
+# turn; and no process of theirs is left.
+test_no_leak_many_runs() {
+	local before n=${SANDBOX_LEAK_RUNS:-50} i m
+	cg_require
+	before=$(cg_children)
+	m=$(marker_new)
+	for ((i = 0; i < n; i++)); do
+		case $((i % 4)) in
+		0) assert_exit 0 sbx --memory 64M --pids 32 "$PROBE" exit 0 ;;
+		1) assert_exit 124 sbx --timeout 300ms --memory 64M "$PROBE" ignore-term-fork 2 "$m" ;;
+		2) assert_exit 137 sbx --memory 16M --set limits.memory-swap=0 "$PROBE" memhog 64 ;;
+		3)
+			sbx_bg "$TEST_TMP/bg" --memory 64M "$PROBE" sleep 30
+			sleep 0.3
+			kill -TERM "$BG_PID"
+			wait_exit "$BG_PID" 15
+			assert_eq 143 "$RC" "exit status after SIGTERM (run $i)"
+			;;
+		esac
+	done
+	wait_marker_gone "$m" 5 || fail "processes left: $(describe_marker "$m")"
+	assert_no_leak "$before"
+}
