@@ -753,7 +753,8 @@ static int protect_dirs(struct builder *b) {
         for (char *const *d = b->ctx->protect; d && *d; d++) {
                 _cleanup_close_ int fd = -1, tree = -1;
                 int r = walk_source(b->oldroot, *d, true, &fd, NULL, 0);
-                if (r == -ENOENT)
+                /* absent, or out of the caller's reach: no bind can expose it */
+                if (r == -ENOENT || r == -EACCES || r == -ENOTDIR)
                         continue;
                 if (r == 0) {
                         tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);

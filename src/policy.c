@@ -481,8 +481,8 @@ const struct key_def policy_keys[] = {
         {"namespaces", "ipc", KT_TRISTATE, OFF(ns_ipc), KF_SECURITY, NULL, NULL, "yes", "New IPC namespace."},
         {"namespaces", "uts", KT_TRISTATE, OFF(ns_uts), KF_SECURITY, NULL, NULL, "yes", "New UTS namespace (hostname)."},
         {"namespaces", "cgroup", KT_TRISTATE, OFF(ns_cgroup), KF_SECURITY, NULL, NULL, "yes", "New cgroup namespace."},
-        {"namespaces", "time", KT_TRISTATE, OFF(ns_time), KF_UNSUPPORTED, NULL, NULL, "no",
-         "New time namespace (auto = when the kernel has it)."},
+        {"namespaces", "time", KT_TRISTATE, OFF(ns_time), 0, NULL, NULL, "no",
+         "New time namespace for the program (Linux 5.6; auto = when the kernel has it)."},
 
         {"process", "hostname", KT_SPECIAL, OFF(hostname), 0, parse_hostname, print_string, "sandbox",
          "Host name inside the UTS namespace."},

@@ -109,6 +109,10 @@ static _Noreturn void child_main(struct launch *l) {
         sigfd = signalfd(-1, &l->blocked, SFD_CLOEXEC);
         if (sigfd < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "signalfd");
+        /* A time namespace applies to the children of the caller, so PID 1
+         * makes it just before forking the program (time_namespaces(7)). */
+        if (p->ns_time != TRI_NO && unshare(CLONE_NEWTIME) < 0 && (p->ns_time == TRI_YES || errno != EINVAL))
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "time namespace");
         /* Non-dumpable before the fork, so the program can never ptrace
          * PID 1 in the moment before it drops its capabilities and loads
          * its own filter (execve makes the program dumpable again). */
