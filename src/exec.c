@@ -213,7 +213,7 @@ void exec_payload(const struct exec_ctx *c) {
         if (p->umask >= 0)
                 umask((mode_t)p->umask);
         change_dir(c);
-        if (fd_close_from(3, c->sync_fd) < 0 || fd_cloexec_from(3) < 0)
+        if (fd_close_except((const int[]){0, 1, 2, c->sync_fd}, 4) < 0 || fd_cloexec_from(3) < 0)
                 sync_fail(c->sync_fd, STAGE_SETUP, errno, "closing inherited file descriptors");
         drop_privileges(c);
         /* Reported by the parent as exit status 127 or 126. */

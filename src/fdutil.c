@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <stdbool.h>
+
 #include "macro.h"
 
 ssize_t read_full(int fd, void *buf, size_t n) {
@@ -104,7 +106,16 @@ int write_file_at(int dirfd, const char *path, const char *s) {
         return write_full(fd, s, strlen(s));
 }
 
-static int fd_walk(int from, int keep, int (*op)(int fd)) {
+static bool in_set(int fd, const int *set, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (set[i] == fd)
+                        return true;
+        return false;
+}
+
+/* Applies op to every open fd >= from that is not in keep: the fallback for
+ * kernels without close_range (before 5.9; CLOSE_RANGE_CLOEXEC 5.11). */
+static int fd_walk(int from, const int *keep, size_t n, int (*op)(int fd)) {
         DIR *d = opendir("/proc/self/fd");
         struct dirent *de;
 
@@ -112,7 +123,7 @@ static int fd_walk(int from, int keep, int (*op)(int fd)) {
                 return negative_errno();
         while ((de = readdir(d))) {
                 int fd = atoi(de->d_name);
-                if (de->d_name[0] == '.' || fd < from || fd == dirfd(d) || fd == keep)
+                if (de->d_name[0] == '.' || fd < from || fd == dirfd(d) || in_set(fd, keep, n))
                         continue;
                 op(fd);
         }
@@ -126,25 +137,12 @@ static int close_one(int fd) { return close(fd); }
 int fd_cloexec_from(int from) {
         if (syscall(SYS_close_range, (unsigned)from, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
                 return 0;
-        return fd_walk(from, -1, set_cloexec);
-}
-
-int fd_close_from(int from, int keep) {
-        unsigned lo = (unsigned)from;
-
-        /* close_range around the one fd to keep; /proc/self/fd on old kernels */
-        if (keep >= from) {
-                if (keep > from && syscall(SYS_close_range, lo, (unsigned)keep - 1, 0) < 0)
-                        return fd_walk(from, keep, close_one);
-                lo = (unsigned)keep + 1;
-        }
-        if (syscall(SYS_close_range, lo, ~0U, 0) < 0)
-                return fd_walk(from, keep, close_one);
-        return 0;
+        return fd_walk(from, NULL, 0, set_cloexec);
 }
 
 static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(const int *)b; }
 
+/* close_range over the gaps between the fds to keep. */
 int fd_close_except(const int *keep, size_t n) {
         int sorted[16];
         size_t m = 0;
@@ -156,10 +154,8 @@ int fd_close_except(const int *keep, size_t n) {
         qsort(sorted, m, sizeof(int), cmp_int);
         for (size_t i = 0; i <= m; i++) {
                 unsigned hi = i < m ? (unsigned)sorted[i] : ~0U;
-                if (hi > lo && syscall(SYS_close_range, lo, i < m ? hi - 1 : hi, 0) < 0) {
-                        for (unsigned fd = lo; fd < hi && fd < 65536; fd++)
-                                close((int)fd); /* old kernel: slow path */
-                }
+                if (hi > lo && syscall(SYS_close_range, lo, i < m ? hi - 1 : hi, 0) < 0)
+                        return fd_walk(0, sorted, m, close_one);
                 lo = hi + 1;
         }
         return 0;

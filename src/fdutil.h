@@ -19,7 +19,5 @@ int read_file_at(int dirfd, const char *path, size_t max, char **ret);
 int write_file_at(int dirfd, const char *path, const char *s);
 /* Marks every fd >= from close-on-exec (close_range, else /proc/self/fd). */
 int fd_cloexec_from(int from);
-/* Closes every fd >= from except `keep` (-1 for none). */
-int fd_close_from(int from, int keep);
 /* Closes every fd except the n in keep[] (any order, -1 entries ignored). */
 int fd_close_except(const int *keep, size_t n);

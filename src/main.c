@@ -171,8 +171,6 @@ static int run(const struct cli_args *a) {
         r = sandbox_run(p, a->argv, &o, &res);
         if (r < 0)
                 return EXIT_LAUNCHER;
-        if (!res.report.wall_time_us && res.exit_code == EXIT_LAUNCHER)
-                return res.exit_code;
         emit_report(a, p, id, &res);
         return res.exit_code;
 }

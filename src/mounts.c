@@ -371,34 +371,28 @@ static void remember(struct builder *b, int fd) {
                 b->ours[b->n_ours++] = st.st_dev;
 }
 
-/* Creates path (and its parents) inside the new root if missing: a
- * directory, or an empty file when as_file. Only on a tmpfs made here:
- * nothing is ever created in a host directory (root = DIR, binds). */
+/* An O_PATH fd of path inside the new root, creating it (and its parents)
+ * if missing: a directory, or an empty file when as_file. Only on a tmpfs
+ * made here: nothing is ever created in a host directory (root = DIR,
+ * binds). The caller closes the fd. */
 static int make_path(struct builder *b, int rootfd, const char *path, bool as_file) {
         char buf[PATH_MAX];
-        char *slash;
+        char *slash, *name;
         int fd;
+        _cleanup_close_ int parent = -1;
 
         if (strlen(path) >= sizeof(buf))
                 return -ENAMETOOLONG;
         snprintf(buf, sizeof(buf), "%s", path);
         fd = open_in_root(rootfd, buf, O_PATH);
-        if (fd >= 0) {
-                close(fd);
-                return 0;
-        }
         if (fd != -ENOENT)
-                return fd;
+                return fd; /* there already, or an error */
         slash = strrchr(buf, '/');
         if (!slash || !slash[1])
                 return -EINVAL;
         *slash = 0;
-        if (buf[0]) {
-                int r = make_path(b, rootfd, buf, false);
-                if (r < 0)
-                        return r;
-        }
-        _cleanup_close_ int parent = open_in_root(rootfd, buf[0] ? buf : "/", O_PATH | O_DIRECTORY);
+        name = slash + 1;
+        parent = buf[0] ? make_path(b, rootfd, buf, false) : open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
         if (parent < 0)
                 return parent;
         if (!is_ours(b, parent)) {
@@ -406,23 +400,20 @@ static int make_path(struct builder *b, int rootfd, const char *path, bool as_fi
                 return -ENOENT; /* a mount point missing in a host directory */
         }
         if (as_file) {
-                fd = openat(parent, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-                if (fd < 0)
-                        return errno == EEXIST ? 0 : negative_errno();
-                close(fd);
-                return 0;
-        }
-        if (mkdirat(parent, slash + 1, 0755) < 0) {
-                if (errno == EEXIST)
-                        return 0;
+                fd = openat(parent, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (fd < 0 && errno != EEXIST)
+                        return negative_errno();
+                safe_close(fd);
+        } else if (mkdirat(parent, name, 0755) == 0) {
+                /* Directories made inside the home belong to the program's
+                 * user (~/.config for a bind of ~/.config/app), as they would
+                 * if it had made them itself. */
+                if (in_home(b, path) && fchownat(parent, name, b->ctx->uid, b->ctx->gid, AT_SYMLINK_NOFOLLOW) < 0)
+                        return negative_errno();
+        } else if (errno != EEXIST)
                 return negative_errno();
-        }
-        /* Directories made inside the home belong to the program's user
-         * (~/.config for a bind of ~/.config/app), as they would if it had
-         * made them itself. */
-        if (in_home(b, path) && fchownat(parent, slash + 1, b->ctx->uid, b->ctx->gid, AT_SYMLINK_NOFOLLOW) < 0)
-                return negative_errno();
-        return 0;
+        fd = openat(parent, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        return fd < 0 ? negative_errno() : fd;
 }
 
 static int set_attrs(int tree, uint64_t attrs, bool recursive) {
@@ -435,12 +426,8 @@ static int set_attrs(int tree, uint64_t attrs, bool recursive) {
 
 /* Attaches a detached mount (tree) at dst inside the new root. */
 static int attach(struct builder *b, int tree, const char *dst, bool as_file) {
-        _cleanup_close_ int target = -1;
-        int r = make_path(b, b->root, dst, as_file);
+        _cleanup_close_ int target = make_path(b, b->root, dst, as_file);
 
-        if (r < 0)
-                return r;
-        target = open_in_root(b->root, dst, O_PATH);
         if (target < 0)
                 return target;
         if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -518,9 +505,9 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
                 char dir[PATH_MAX];
                 snprintf(dir, sizeof(dir), "%s", o->dst);
                 *strrchr(dir, '/') = 0;
-                if ((r = make_path(b, b->root, dir[0] ? dir : "/", false)) < 0 ||
-                    (parent = open_in_root(b->root, dir[0] ? dir : "/", O_PATH | O_DIRECTORY)) < 0)
-                        return fail(b, r < 0 ? r : parent, "symlink '%s'", o->dst);
+                parent = make_path(b, b->root, dir[0] ? dir : "/", false);
+                if (parent < 0)
+                        return fail(b, parent, "symlink '%s'", o->dst);
                 char have[PATH_MAX];
                 ssize_t n = readlinkat(parent, strrchr(o->dst, '/') + 1, have, sizeof(have) - 1);
                 if (n >= 0 && (size_t)n == strlen(link) && memcmp(have, link, (size_t)n) == 0)
@@ -601,8 +588,11 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
         } else {
                 snprintf(upath, sizeof(upath), "/ovl%u/upper", b->n_overlays);
                 snprintf(wpath, sizeof(wpath), "/ovl%u/work", b->n_overlays++);
-                if ((make_path(b, b->staging, upath, false)) < 0 || make_path(b, b->staging, wpath, false) < 0)
-                        return fail(b, -EIO, "overlay scratch space for '%s'", o->src);
+                int u = make_path(b, b->staging, upath, false), w = make_path(b, b->staging, wpath, false);
+                safe_close(u);
+                safe_close(w);
+                if (u < 0 || w < 0)
+                        return fail(b, u < 0 ? u : w, "overlay scratch space for '%s'", o->src);
         }
         const char *kv[] = {"lowerdir", lpath, "upperdir", upath, "workdir", wpath, NULL, NULL, NULL};
         r = mount_fs_at(b, "overlay", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, o->dst);
@@ -642,8 +632,10 @@ static int op_hide(struct builder *b, const struct mount_op *o) {
 }
 
 static int op_mkdir(struct builder *b, const struct mount_op *o) {
-        int r = make_path(b, b->root, o->dst, false);
-        return r < 0 ? fail(b, r, "mkdir '%s'", o->dst) : 0;
+        int fd = make_path(b, b->root, o->dst, false);
+
+        safe_close(fd);
+        return fd < 0 ? fail(b, fd, "mkdir '%s'", o->dst) : 0;
 }
 
 static int bind_host_node(struct builder *b, const char *src, const char *dst, uint64_t attrs) {

@@ -18,6 +18,17 @@
 #define OFF(f) offsetof(struct policy, f)
 
 
+/* Stores a copy of v in k's string field, replacing the old value. */
+static int set_string(struct policy *p, const struct key_def *k, const char *v) {
+        char *s = strdup(v);
+
+        if (!s)
+                return -ENOMEM;
+        free(*(char **)((char *)p + k->offset));
+        *(char **)((char *)p + k->offset) = s;
+        return 0;
+}
+
 /* ---- special parsers ---------------------------------------------------- */
 
 static int parse_net_mode(struct policy *p, const struct key_def *k _unused_, const char *v, char **msg) {
@@ -158,9 +169,8 @@ static char *print_action(const struct policy *p, const struct key_def *k _unuse
                                                         : "EPERM");
 }
 
-static int parse_hostname(struct policy *p, const struct key_def *k _unused_, const char *v, char **msg) {
+static int parse_hostname(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         size_t n = strlen(v);
-        char *s;
 
         if (n == 0 || n > 64) {
                 *msg = strprintf("invalid hostname '%s' (1..64 characters)", v);
@@ -171,12 +181,7 @@ static int parse_hostname(struct policy *p, const struct key_def *k _unused_, co
                         *msg = strprintf("invalid hostname '%s' (letters, digits, '-', '_' and '.')", v);
                         return -EINVAL;
                 }
-        s = strdup(v);
-        if (!s)
-                return -ENOMEM;
-        free(p->hostname);
-        p->hostname = s;
-        return 0;
+        return set_string(p, k, v);
 }
 
 static char *print_string(const struct policy *p, const struct key_def *k) {
@@ -333,15 +338,6 @@ static int check_cidr(struct policy *p _unused_, const struct key_def *k, const 
         return 0;
 }
 
-static int net_set_string(struct policy *p, const struct key_def *k, const char *v) {
-        char *s = strdup(v);
-
-        if (!s)
-                return -ENOMEM;
-        free(*(char **)((char *)p + k->offset));
-        *(char **)((char *)p + k->offset) = s;
-        return 0;
-}
 
 /* gateway (a unicast address) and dns (any address a resolver may use,
  * loopback included: a resolver inside the sandbox). */
@@ -359,13 +355,13 @@ static int check_ip(struct policy *p, const struct key_def *k, const char *v, ch
                 *msg = strprintf("invalid %s '%s': %s", k->key, v, why);
                 return -EINVAL;
         }
-        return k->type == KT_LIST ? 0 : net_set_string(p, k, v);
+        return k->type == KT_LIST ? 0 : set_string(p, k, v);
 }
 
 static int check_host_cidr(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         int r = check_cidr(p, k, v, msg);
 
-        return r < 0 ? r : net_set_string(p, k, v);
+        return r < 0 ? r : set_string(p, k, v);
 }
 
 static int check_name(struct policy *p, const struct key_def *k, const char *v, char **msg) {
@@ -375,12 +371,7 @@ static int check_name(struct policy *p, const struct key_def *k, const char *v, 
         }
         if (k->type == KT_LIST)
                 return 0;
-        char *copy = strdup(v);
-        if (!copy)
-                return -ENOMEM;
-        free(*(char **)((char *)p + k->offset));
-        *(char **)((char *)p + k->offset) = copy;
-        return 0;
+        return set_string(p, k, v);
 }
 
 /* [seccomp] names: `profile` must be a built-in profile (and is stored
@@ -388,7 +379,6 @@ static int check_name(struct policy *p, const struct key_def *k, const char *v, 
  * @group. Unknown names come with the closest known one. */
 static int check_syscall_name(struct policy *p, const struct key_def *k, const char *v, char **msg) {
         const char *s = v[0] == '@' ? v + 1 : v, *hint = NULL;
-        char *copy;
 
         if (streq(k->key, "profile")) {
                 if (!sysfilter_profile_known(v, &hint)) {
@@ -397,12 +387,7 @@ static int check_syscall_name(struct policy *p, const struct key_def *k, const c
                                     hint ? hint : "", hint ? "'?)" : "");
                         return -EINVAL;
                 }
-                copy = strdup(v);
-                if (!copy)
-                        return -ENOMEM;
-                free(p->seccomp_profile);
-                p->seccomp_profile = copy;
-                return 0;
+                return set_string(p, k, v);
         }
         for (; *s; s++)
                 if (!(islower((unsigned char)*s) || isdigit((unsigned char)*s) || *s == '_' || *s == '-'))
@@ -437,13 +422,8 @@ bad:
         return -EINVAL;
 }
 
-static int check_description(struct policy *p, const struct key_def *k _unused_, const char *v, char **msg _unused_) {
-        char *s = strdup(v);
-        if (!s)
-                return -ENOMEM;
-        free(p->description);
-        p->description = s;
-        return 0;
+static int check_description(struct policy *p, const struct key_def *k, const char *v, char **msg _unused_) {
+        return set_string(p, k, v);
 }
 
 /* The kernel's dev_valid_name() (1..15 bytes, no '/', ':' or whitespace),
@@ -457,7 +437,7 @@ static int parse_bridge(struct policy *p, const struct key_def *k, const char *v
                 *msg = strprintf("invalid %s '%s' (an interface name: 1 to 15 characters, no '/', ':', spaces or leading '.')", k->key, v);
                 return -EINVAL;
         }
-        return net_set_string(p, k, v);
+        return set_string(p, k, v);
 }
 
 static char *print_u32(const struct policy *p, const struct key_def *k) {
@@ -736,14 +716,8 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
                         return *msg = strprintf("invalid value '%s' (use yes, no or auto)", v), -EINVAL;
                 *(enum tristate *)f = (enum tristate)t;
                 return 0;
-        case KT_STRING: {
-                char *s = strdup(v);
-                if (!s)
-                        return -ENOMEM;
-                free(*(char **)f);
-                *(char **)f = s;
-                return 0;
-        }
+        case KT_STRING:
+                return set_string(p, k, v);
         case KT_SIZE:
                 r = value_parse_size(v, &u);
                 if (r < 0 || u == 0)

@@ -143,8 +143,8 @@ static int open_profile(struct loader *l, const char *path) {
 }
 
 /* Finds NAME.conf in the search path; returns an allocated path or NULL. */
-static char *find_profile(struct loader *l, const char *name) {
-        for (char **d = l->req->dirs; *d; d++) {
+static char *find_profile(char **dirs, const char *name) {
+        for (char **d = dirs; *d; d++) {
                 char *path = NULL;
                 struct stat st;
                 if (asprintf(&path, "%s/%s.conf", *d, name) < 0)
@@ -190,7 +190,7 @@ static int apply_include(struct loader *l, const char *file, unsigned line, cons
                         return 0; /* applied already (diamond) */
         if (l->depth > PROFILE_MAX_INCLUDE_DEPTH) /* stack[0] is the profile itself */
                 return loader_fail(l, file, line, "includes nested deeper than %d", PROFILE_MAX_INCLUDE_DEPTH);
-        path = find_profile(l, name);
+        path = find_profile(l->req->dirs, name);
         if (!path && !streq(name, "default"))
                 return loader_fail(l, file, line, "included profile '%s' not found on the profile path", name);
         l->stack[l->depth++] = name;
@@ -337,7 +337,7 @@ static int load_named(struct loader *l, const char *name, bool required) {
         _cleanup_free_ char *path = NULL;
         int r;
 
-        path = find_profile(l, name);
+        path = find_profile(l->req->dirs, name);
         if (!path && required) {
                 _cleanup_free_ char *dirs = NULL;
                 size_t len = 0;
@@ -474,17 +474,14 @@ static void list_pass(char **dirs, FILE *out, bool includes) {
 
         if (profile_names(dirs, &names) < 0)
                 return;
-        for (char **n = names; *n; n++)
-                for (char **d = dirs; *d; d++) {
-                        _cleanup_free_ char *path = NULL, *desc = NULL;
-                        struct stat st;
-                        if (asprintf(&path, "%s/%s.conf", *d, *n) < 0 || lstat(path, &st) < 0)
-                                continue;
-                        desc = read_description(path);
-                        if (includes == (desc && strncmp(desc, "Include:", 8) == 0))
-                                fprintf(out, "%-20s %s%s%s\n", *n, path, desc ? "  " : "", desc ? desc : "");
-                        break;
-                }
+        for (char **n = names; *n; n++) {
+                _cleanup_free_ char *path = find_profile(dirs, *n), *desc = NULL;
+                if (!path)
+                        continue;
+                desc = read_description(path);
+                if (includes == (desc && strncmp(desc, "Include:", 8) == 0))
+                        fprintf(out, "%-20s %s%s%s\n", *n, path, desc ? "  " : "", desc ? desc : "");
+        }
         profile_strv_free(names);
 }
 
