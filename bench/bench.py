@@ -740,7 +740,7 @@ def scale(who, base_dirs):
 
 # ---- where the time goes --------------------------------------------------------
 
-TRACE = "execve,clone,clone3,getuid,recvfrom,mount,umount2,sethostname,exit_group,wait4"
+TRACE = "execve,clone,clone3,getuid,recvfrom,mount,umount2,unshare,seccomp,read,sendto,exit_group,wait4"
 
 
 def parse_strace(path):
@@ -771,7 +771,9 @@ def parse_strace(path):
 
 
 def phases_of(ev, launcher_pid):
-    """Phase boundaries of one launch, in microseconds."""
+    """Phase boundaries of one launch, in microseconds: [(name, us, parallel)].
+    PID 2 is forked before the mounts and sets itself up while PID 1 builds
+    the view; its rows are marked parallel (they overlap PID 1's)."""
     first = lambda pred: next((e for e in ev if pred(e)), None)
     ex = first(lambda e: e[1] == "execve" and e[0] == launcher_pid)
     gu = first(lambda e: e[1] == "getuid" and e[0] == launcher_pid)
@@ -780,29 +782,34 @@ def phases_of(ev, launcher_pid):
         return None
     p1 = cl[4]
     rv = first(lambda e: e[1] == "recvfrom" and e[0] == p1)
+    fk = first(lambda e: e[1] in ("clone", "clone3") and e[0] == p1)
     mo = first(lambda e: e[1] == "mount" and e[0] == p1)
     um = first(lambda e: e[1] == "umount2" and e[0] == p1)
-    fk = first(lambda e: e[1] in ("clone", "clone3") and e[0] == p1)
     pl = first(lambda e: e[1] == "execve" and e[0] not in (launcher_pid, p1))
     p2 = pl[0] if pl else None
+    sr = first(lambda e: e[1] == "sendto" and e[0] == p1 and um and e[2] >= um[3])   # the root, to PID 2
+    rd = first(lambda e: e[1] == "read" and e[0] == p2)                              # PID 2 waits for it
     xg = first(lambda e: e[1] == "exit_group" and e[0] == p2)
     wt = first(lambda e: e[1] == "wait4" and e[0] == launcher_pid and e[4] == p1)
     lx = first(lambda e: e[1] == "exit_group" and e[0] == launcher_pid)
-    if not all([rv, mo, um, fk, pl, xg, wt, lx]):
+    if not all([rv, fk, mo, um, pl, sr, rd, xg, wt, lx]):
         return None
     us = lambda a, b: (b - a) * 1e6
     return [
-        ("exec + dynamic loading + library constructors (to main's first getuid)", us(ex[2], gu[2])),
-        ("main: profile lookup, parse, policy, environment (to clone)", us(gu[2], cl[2])),
-        ("clone() with the new namespaces (the syscall)", us(cl[2], cl[3])),
-        ("parent -> child handshake (uid maps, 'go')", us(cl[3], rv[3])),
-        ("child: to the first mount", us(rv[3], mo[2])),
-        ("child: mounts (staging, root, binds, /proc, /dev, pivot_root, detach)", us(mo[2], um[3])),
-        ("child: hostname, loopback, signalfd (to the PID-2 fork)", us(um[3], fk[2])),
-        ("fork of PID 2 + PID 2 setup: caps, no_new_privs, seccomp (to execve)", us(fk[2], pl[2])),
-        ("/bin/true: execve to exit_group", us(pl[2], xg[2])),
-        ("teardown: payload exit -> PID 1 exits -> launcher's wait4 returns", us(xg[2], wt[3])),
-        ("launcher: report, cleanup, exit", us(wt[3], lx[2])),
+        ("exec + dynamic loading + library constructors (to main's first getuid)", us(ex[2], gu[2]), False),
+        ("main: profile lookup, parse, policy, environment (to clone)", us(gu[2], cl[2]), False),
+        ("clone() with the new namespaces (the syscall)", us(cl[2], cl[3]), False),
+        ("parent -> child handshake (uid maps, 'go')", us(cl[3], rv[3]), False),
+        ("PID 1: hostname, signalfd, fork of PID 2", us(rv[3], fk[3]), False),
+        ("PID 1: to the first mount", us(fk[3], mo[2]), False),
+        ("PID 1: mounts (staging, root, binds, /proc, /dev, pivot_root, detach)", us(mo[2], um[3]), False),
+        ("PID 2, meanwhile: network namespace, lo, rlimits, ids, caps, no_new_privs, seccomp (to its wait)",
+         us(fk[3], rd[2]), True),
+        ("PID 1: join the network namespace, send the root", us(um[3], sr[3]), False),
+        ("PID 2: wake-up, check the root, working directory (to execve)", us(sr[3], pl[2]), False),
+        ("/bin/true: execve to exit_group", us(pl[2], xg[2]), False),
+        ("teardown: payload exit -> PID 1 exits -> launcher's wait4 returns", us(xg[2], wt[3]), False),
+        ("launcher: report, cleanup, exit", us(wt[3], lx[2]), False),
     ], us(ex[2], lx[2])
 
 
@@ -813,7 +820,7 @@ def phases(who, k=15):
     stage("phases, " + who.name)
     tmp = tempfile.mkdtemp(prefix="sandbox-bench-strace-")
     os.chmod(tmp, 0o777)
-    rows, totals = {}, []
+    rows, totals, parallel = {}, [], {}
     order = []
     for i in range(k + 2):
         f = os.path.join(tmp, "t%d" % i)
@@ -829,9 +836,10 @@ def phases(who, k=15):
             continue
         ph, tot = r
         totals.append(tot)
-        for name, v in ph:
+        for name, v, par in ph:
             if name not in rows:
                 order.append(name)
+                parallel[name] = par
             rows.setdefault(name, []).append(v)
     shutil.rmtree(tmp, ignore_errors=True)
     out("### Phases of one launch (strace -f -ttt, %s; %d launches; only the boundary syscalls are traced)" % (who.name, len(totals)))
@@ -844,7 +852,8 @@ def phases(who, k=15):
     tm = med(totals)
     for name in order:
         v = rows[name]
-        out("| %s | %.0f | %.0f | %.0f | %.0f%% |" % (name, med(v), pct(v, .1), pct(v, .9), 100 * med(v) / tm))
+        share = "(parallel)" if parallel[name] else "%.0f%%" % (100 * med(v) / tm)
+        out("| %s | %.0f | %.0f | %.0f | %s |" % (name, med(v), pct(v, .1), pct(v, .9), share))
     out("| total under strace (tracing adds ~10 stops) | %.0f | %.0f | %.0f | |" % (tm, pct(totals, .1), pct(totals, .9)))
     out()
     return {name: med(v) for name, v in rows.items()}

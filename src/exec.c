@@ -3,18 +3,26 @@
 #include "exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <linux/seccomp.h>
+#include <linux/sockios.h>
+#include <sys/syscall.h>
 
 #include "caps.h"
 #include "fdutil.h"
 #include "macro.h"
+#include "net.h"
 #include "rlimits.h"
 #include "sync.h"
 #include "sysfilter.h"
@@ -140,10 +148,10 @@ static void change_dir(const struct exec_ctx *c) {
  * 1. rlimits while we may still raise them;
  * 2. uid/gid, with the capabilities kept across the switch;
  * 3. capabilities (bounding first: it needs CAP_SETPCAP);
- * 4. no_new_privs, so neither setuid files nor file caps give them back;
- * 5. seccomp last, so that the steps above are not filtered; with
- *    no_new_privs off, CAP_SYS_ADMIN stays effective until here.
- * Everything after this is execve. */
+ * 4. no_new_privs, so neither setuid files nor file caps give them back.
+ * Seccomp comes last, after the wait for the root and the working
+ * directory (exec_payload), so that the steps before it are not filtered;
+ * with no_new_privs off, CAP_SYS_ADMIN stays effective until then. */
 static void drop_privileges(const struct exec_ctx *c) {
         const struct policy *p = c->policy;
         const char *what = NULL;
@@ -158,9 +166,60 @@ static void drop_privileges(const struct exec_ctx *c) {
                 sync_fail(c->sync_fd, STAGE_CAPABILITIES, -r, NULL);
         if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 sync_fail(c->sync_fd, STAGE_NO_NEW_PRIVS, errno, NULL);
-        r = sysfilter_load(p);
+}
+
+int exec_root_id(struct exec_root *ret) {
+        struct statx st;
+
+        if (statx(AT_FDCWD, "/", 0, STATX_INO | STATX_MNT_ID, &st) < 0)
+                return -errno;
+        if (!(st.stx_mask & STATX_MNT_ID))
+                return -EOPNOTSUPP;
+        ret->mnt_id = st.stx_mnt_id;
+        ret->ino = st.stx_ino;
+        return 0;
+}
+
+/* Blocks until PID 1 has built the view, then checks that pivot_root
+ * moved this process's root along and leaves the old working directory,
+ * which is still in the host's tree. */
+static void wait_for_root(const struct exec_ctx *c) {
+        struct exec_root want, have;
+        ssize_t k;
+
+        do
+                k = read(c->root_fd, &want, sizeof(want)); /* one message; read(): see filter_first */
+        while (k < 0 && errno == EINTR);
+        if (k != (ssize_t)sizeof(want))
+                _exit(125); /* PID 1 failed (and reported it) or is gone */
+        /* root_fd is left to execve to close (it is close-on-exec) */
+        if (exec_root_id(&have) < 0 || have.mnt_id != want.mnt_id || have.ino != want.ino)
+                sync_fail(c->sync_fd, STAGE_SETUP, EXDEV, "the program's root is not the sandbox's root");
+        if (chdir("/") < 0)
+                sync_fail(c->sync_fd, STAGE_CWD, errno, "/");
+}
+
+/* net.mode = none: the program's own network namespace with lo up, made
+ * here while PID 1 builds the view. PID 1 joins it through an fd of it
+ * (SIOCGSKNS on a socket made inside): /proc/2/ns/net is closed to PID 1,
+ * as this process is not dumpable. */
+static void make_netns(const struct exec_ctx *c) {
+        const char *what = "network namespace";
+        int r, sock, ns;
+
+        if (unshare(CLONE_NEWNET) < 0)
+                sync_fail(c->sync_fd, STAGE_NETWORK, errno, what);
+        r = net_setup_child(c->policy, &what);
         if (r < 0)
-                sync_fail(c->sync_fd, STAGE_SECCOMP, -r, NULL);
+                sync_fail(c->sync_fd, STAGE_NETWORK, -r, what);
+        sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        ns = sock < 0 ? -1 : ioctl(sock, SIOCGSKNS);
+        if (ns < 0)
+                sync_fail(c->sync_fd, STAGE_NETWORK, errno, what);
+        close(sock);
+        if (send_fd(c->root_fd, ns) < 0)
+                _exit(125); /* PID 1 is gone */
+        close(ns);
 }
 
 static const char *env_get(char **envp, const char *name) {
@@ -202,20 +261,53 @@ static int exec_search(const struct exec_ctx *c) {
         return denied ? EACCES : ENOENT;
 }
 
+static void load_filter(const struct exec_ctx *c) {
+        int r = sysfilter_load(c->policy);
+
+        if (r < 0)
+                sync_fail(c->sync_fd, STAGE_SECCOMP, -r, NULL);
+}
+
+/* Whether the filter may come before the wait for the root: only when it
+ * allows the calls made between the two (as they are made here). read(),
+ * not recv(): the minimal, io-heavy and compute profiles deny sockets. */
+static bool filter_first(const struct exec_ctx *c) {
+        struct seccomp_data calls[] = {
+                {.nr = __NR_read, .args = {(uint64_t)c->root_fd, 0, sizeof(struct exec_root)}},
+                {.nr = __NR_statx, .args = {(uint64_t)(int64_t)AT_FDCWD, 0, 0, STATX_INO | STATX_MNT_ID}},
+                {.nr = __NR_chdir},
+        };
+
+        return sysfilter_allows(c->policy, calls, ELEMENTSOF(calls));
+}
+
 void exec_payload(const struct exec_ctx *c) {
         const struct policy *p = c->policy;
         sigset_t none;
+        bool early;
 
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
+        if (c->own_netns)
+                make_netns(c);
         if (p->new_session && setsid() < 0)
                 sync_fail(c->sync_fd, STAGE_SETUP, errno, "setsid");
         if (p->umask >= 0)
                 umask((mode_t)p->umask);
-        change_dir(c);
-        if (fd_close_except((const int[]){0, 1, 2, c->sync_fd}, 4) < 0 || fd_cloexec_from(3) < 0)
+        if (fd_close_except((const int[]){0, 1, 2, c->sync_fd, c->root_fd}, 5) < 0 || fd_cloexec_from(3) < 0)
                 sync_fail(c->sync_fd, STAGE_SETUP, errno, "closing inherited file descriptors");
         drop_privileges(c);
+        /* The filter is loaded while PID 1 still builds the view when it
+         * allows the few calls left; otherwise after them. */
+        early = filter_first(c);
+        if (early)
+                load_filter(c);
+        wait_for_root(c);
+        /* With the program's credentials: a directory it cannot enter is
+         * skipped (or, when set with [process] cwd, an error). */
+        change_dir(c);
+        if (!early)
+                load_filter(c);
         /* Reported by the parent as exit status 127 or 126. */
         sync_fail(c->sync_fd, STAGE_EXEC, exec_search(c), c->argv[0]);
 }

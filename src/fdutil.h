@@ -1,5 +1,5 @@
 /* fdutil.h - EINTR-safe I/O and fd helpers (read_full, write_full,
- * read_all, close_range with fallback).
+ * read_all, close_range with fallback, passing an fd over a socket).
  * Owns nothing. Used in every process. */
 #pragma once
 
@@ -21,3 +21,8 @@ int write_file_at(int dirfd, const char *path, const char *s);
 int fd_cloexec_from(int from);
 /* Closes every fd except the n in keep[] (any order, -1 entries ignored). */
 int fd_close_except(const int *keep, size_t n);
+/* Sends one fd (SCM_RIGHTS, one data byte) over a unix socket; 0 or
+ * -errno. recv_fd returns the received fd, -EBADMSG when the message
+ * carried none, -ENODATA at EOF, or -errno. */
+int send_fd(int sock, int fd);
+int recv_fd(int sock);

@@ -223,6 +223,7 @@ struct builder {
         int oldroot;   /* O_PATH fd of the host root (/oldroot) */
         int root;      /* O_PATH fd of the new root (/newroot) */
         int staging;   /* O_PATH fd of the staging tmpfs (/) */
+        int empty;     /* O_PATH fd of an empty mode-000 file on it (hide) */
         unsigned n_overlays;
         dev_t ours[64];   /* tmpfs instances made here: the only places */
         size_t n_ours;    /* where mount points may be created */
@@ -424,15 +425,18 @@ static int set_attrs(int tree, uint64_t attrs, bool recursive) {
         return 0;
 }
 
+/* Moves a detached mount (tree) onto an O_PATH fd inside the new root. */
+static int move_onto(int tree, int target) {
+        if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
 /* Attaches a detached mount (tree) at dst inside the new root. */
 static int attach(struct builder *b, int tree, const char *dst, bool as_file) {
         _cleanup_close_ int target = make_path(b, b->root, dst, as_file);
 
-        if (target < 0)
-                return target;
-        if (move_mount(tree, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                return negative_errno();
-        return 0;
+        return target < 0 ? target : move_onto(tree, target);
 }
 
 /* Creates a new filesystem instance; kv is a NULL-terminated list of
@@ -452,33 +456,53 @@ static int new_fs(const char *type, const char *const *kv, uint64_t attrs) {
         return m < 0 ? negative_errno() : m;
 }
 
-static int mount_fs_at(struct builder *b, const char *type, const char *const *kv, uint64_t attrs, const char *dst) {
+/* A new filesystem at dst, or (target >= 0) onto that resolved node. */
+static int mount_fs(struct builder *b, const char *type, const char *const *kv, uint64_t attrs, const char *dst,
+                    int target) {
         _cleanup_close_ int m = new_fs(type, kv, attrs);
         int r;
 
         if (m < 0)
                 return m;
-        r = attach(b, m, dst, false);
+        r = target >= 0 ? move_onto(m, target) : attach(b, m, dst, false);
         if (r == 0 && streq(type, "tmpfs"))
                 remember(b, m);
         return r;
+}
+
+static int mount_fs_at(struct builder *b, const char *type, const char *const *kv, uint64_t attrs, const char *dst) {
+        return mount_fs(b, type, kv, attrs, dst, -1);
+}
+
+/* A detached clone of the tree at srcfd with attributes set. */
+static int clone_tree(int srcfd, uint64_t attrs, bool recursive) {
+        _cleanup_close_ int tree =
+                open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
+        int r;
+
+        if (tree < 0)
+                return negative_errno();
+        r = set_attrs(tree, attrs, recursive);
+        return r < 0 ? r : TAKE_FD(tree);
 }
 
 /* A clone of the tree at fd with attributes set, attached at dst. */
 static int bind_fd(struct builder *b, int srcfd, const char *dst, uint64_t attrs, bool recursive) {
         struct stat st;
         _cleanup_close_ int tree = -1;
-        int r;
 
         if (fstat(srcfd, &st) < 0)
                 return negative_errno();
-        tree = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0));
-        if (tree < 0)
-                return negative_errno();
-        r = set_attrs(tree, attrs, recursive);
-        if (r < 0)
-                return r;
-        return attach(b, tree, dst, !S_ISDIR(st.st_mode));
+        tree = clone_tree(srcfd, attrs, recursive);
+        return tree < 0 ? tree : attach(b, tree, dst, !S_ISDIR(st.st_mode));
+}
+
+/* The same onto a node already resolved in the new root (which may be
+ * the source itself: a read-only bind of a path over itself). */
+static int bind_onto(int srcfd, int target, uint64_t attrs, bool recursive) {
+        _cleanup_close_ int tree = clone_tree(srcfd, attrs, recursive);
+
+        return tree < 0 ? tree : move_onto(tree, target);
 }
 
 /* ---- operations --------------------------------------------------------- */
@@ -611,6 +635,7 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
  * 000 over a directory, an empty mode-000 file over anything else. */
 static int op_hide(struct builder *b, const struct mount_op *o) {
         _cleanup_close_ int target = open_in_root(b->root, o->dst, O_PATH);
+        const uint64_t attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
         struct stat st;
         int r;
 
@@ -620,14 +645,9 @@ static int op_hide(struct builder *b, const struct mount_op *o) {
                 return fail(b, target < 0 ? target : negative_errno(), "hide '%s'", o->dst);
         if (S_ISDIR(st.st_mode)) {
                 const char *kv[] = {"mode", "0000", "size", "4k", NULL};
-                r = mount_fs_at(b, "tmpfs", kv, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                         MOUNT_ATTR_NOEXEC, o->dst);
-        } else {
-                _cleanup_close_ int empty = openat(b->staging, "empty", O_PATH | O_CLOEXEC);
-                r = empty < 0 ? negative_errno()
-                              : bind_fd(b, empty, o->dst, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                                  MOUNT_ATTR_NOEXEC, false);
-        }
+                r = mount_fs(b, "tmpfs", kv, attrs, o->dst, target);
+        } else
+                r = bind_onto(b->empty, target, attrs, false);
         return r < 0 ? fail(b, r, "hide '%s'", o->dst) : 0;
 }
 
@@ -700,8 +720,8 @@ static int op_proc(struct builder *b, const struct mount_op *o _unused_) {
                 _cleanup_close_ int fd = open_in_root(b->root, ro[i], O_PATH);
                 if (fd == -ENOENT)
                         continue;
-                r = fd < 0 ? fd : bind_fd(b, fd, ro[i], MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-                                                               MOUNT_ATTR_NOEXEC, true);
+                r = fd < 0 ? fd : bind_onto(fd, fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+                                                            MOUNT_ATTR_NOEXEC, true);
                 if (r < 0)
                         return fail(b, r, "proc '%s'", ro[i]);
         }
@@ -790,7 +810,8 @@ static int enter_staging(struct builder *b) {
                 return fail(b, negative_errno(), "pivot_root into the staging tmpfs");
         b->staging = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         b->oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (b->staging < 0 || b->oldroot < 0)
+        b->empty = open("/empty", O_PATH | O_CLOEXEC);
+        if (b->staging < 0 || b->oldroot < 0 || b->empty < 0)
                 return fail(b, negative_errno(), "staging directories");
         remember(b, b->staging);
         return 0;
@@ -844,7 +865,7 @@ static int enter_root(struct builder *b) {
 }
 
 int mounts_setup(const struct policy *p, struct mounts_ctx *ctx) {
-        struct builder b = {.oldroot = -1, .root = -1, .staging = -1, .ctx = ctx, .p = p};
+        struct builder b = {.oldroot = -1, .root = -1, .staging = -1, .empty = -1, .ctx = ctx, .p = p};
         struct mount_plan plan = {0};
         int r;
 
@@ -866,5 +887,6 @@ int mounts_setup(const struct policy *p, struct mounts_ctx *ctx) {
         safe_close(b.oldroot);
         safe_close(b.root);
         safe_close(b.staging);
+        safe_close(b.empty);
         return r;
 }

@@ -470,7 +470,8 @@ const struct key_def policy_keys[] = {
          "User id the program runs as (root: switched to; otherwise mapped); the gid follows its primary group unless set."},
         {"process", "gid", KT_ID, OFF(gid), 0, NULL, NULL, "caller's", "Group id the program runs as."},
         {"process", "cwd", KT_STRING, OFF(cwd), 0, NULL, NULL, "caller's",
-         "Working directory inside (default: the caller's if visible, else the home or /)."},
+         "Working directory inside (default: the caller's if visible, else the home or /), "
+         "entered with the program's identity."},
         {"process", "new-session", KT_BOOL, OFF(new_session), 0, NULL, NULL, "no",
          "Start a new session (setsid): no controlling terminal."},
         {"process", "umask", KT_MODE, OFF(umask), 0, NULL, NULL, "inherited", "File mode creation mask (octal)."},

@@ -25,14 +25,16 @@ static _Noreturn void finish(int sync_fd, int status) {
         _exit(128 + WTERMSIG(status));
 }
 
-void reaper_run(int sigfd, int sync_fd, pid_t payload) {
+int reaper_lockdown(void) {
         /* Not ptraceable and no core dumps (set before the fork already);
          * /proc/1/fd and /proc/1/mem are unreadable by the program. */
-        (void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        /* No capabilities, no_new_privs, a filter of its own: fail closed. */
-        int r = sysfilter_load_reaper();
-        if (r < 0)
-                sync_fail(sync_fd, STAGE_SECCOMP, -r, "PID 1");
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return -errno;
+        /* No capabilities, no_new_privs, a filter of its own. */
+        return sysfilter_load_reaper();
+}
+
+void reaper_run(int sigfd, int sync_fd, pid_t payload) {
         for (;;) {
                 struct signalfd_siginfo si;
                 ssize_t k = read_full(sigfd, &si, sizeof(si));

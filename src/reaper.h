@@ -9,6 +9,12 @@
 /* Signals the launcher forwards, NULL... terminated by 0. */
 extern const int reaper_forwarded_signals[];
 
+/* PID 1 gives up what it needed for the setup: not dumpable, no
+ * capabilities, no_new_privs and a filter of its own (read, wait4, kill,
+ * send, close, exit...). Called before the program may run, so that the
+ * program never sees a privileged PID 1. Returns 0 or -errno. */
+int reaper_lockdown(void);
+
 /* Never returns. sigfd is a signalfd for SIGCHLD plus the forwarded
- * signals (all blocked); payload is PID 2's pid. */
+ * signals (all blocked); payload is PID 2's pid. reaper_lockdown() first. */
 _Noreturn void reaper_run(int sigfd, int sync_fd, pid_t payload);

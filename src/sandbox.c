@@ -1,10 +1,20 @@
 /* sandbox.c - see sandbox.h.
  *
- * parent (host namespaces)                 child = PID 1 in the new namespaces
- * clone(NEWUSER|NEWPID|NEWNS|...)   ──►    wait for "go"
- * userns_write_maps                        mounts, hostname, network
- * send "go"                                fork ─► PID 2: exec_payload()
- * wait, forward signals, timeout           PID 1: reaper_run()
+ * parent (host namespaces)          child = PID 1 in the new namespaces
+ * clone(NEWUSER|NEWPID|NEWNS|...) ──► wait for "go"
+ * userns_write_maps                 fork ──────────► PID 2: exec_payload():
+ * send "go"                         hostname            [own netns, lo up]
+ *                                   mounts              rlimits, ids, caps,
+ *                                   [join PID 2's       no_new_privs
+ *                                    netns]             [seccomp]
+ *                                   reaper_lockdown()
+ *                                   send the root ───►  check the root, cwd
+ * wait, forward signals, timeout    reaper_run()        [seccomp], execve
+ *
+ * PID 2 is forked before the mounts so that its own setup (and, with
+ * net.mode = none, the network namespace, the costliest of them to make)
+ * runs on another CPU while PID 1 builds the view. Its filter is loaded
+ * before the wait when it allows the calls left (exec.c), else after.
  */
 #define _GNU_SOURCE
 #include "sandbox.h"
@@ -48,6 +58,7 @@ struct launch {
         uid_t uid, outer_uid;
         gid_t gid, outer_gid;
         bool switch_ids;
+        bool payload_netns; /* PID 2 makes the network namespace, PID 1 joins it */
         char cwd[4096];
         const char *home;
         char **protect;  /* profile directories: read-only inside */
@@ -75,9 +86,25 @@ static unsigned long clone_flags(const struct launch *l) {
                 f |= CLONE_NEWUTS;
         if (p->ns_cgroup != TRI_NO)
                 f |= CLONE_NEWCGROUP;
-        if (p->net_mode != NET_HOST)
+        if (p->net_mode != NET_HOST && !l->payload_netns)
                 f |= CLONE_NEWNET;
         return f;
+}
+
+/* PID 1 joins the network namespace PID 2 made. No fd means PID 2 is
+ * gone (it reported why): PID 1 then only reaps it. */
+static int join_payload_netns(int fd, bool *ret_gone) {
+        int ns = recv_fd(fd), r = 0;
+
+        *ret_gone = ns == -ENODATA || ns == -ECONNRESET;
+        if (*ret_gone)
+                return 0;
+        if (ns < 0)
+                return ns;
+        if (setns(ns, CLONE_NEWNET) < 0)
+                r = negative_errno();
+        close(ns);
+        return r;
 }
 
 /* Child: set up the namespaces, start the program as PID 2, become the
@@ -88,34 +115,25 @@ static _Noreturn void child_main(struct launch *l) {
         struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid, .protect = l->protect,
                                   .unprivileged = l->outer_uid != 0};
         const char *what = NULL;
+        struct exec_root root;
+        bool gone = false;
         pid_t pid;
-        int sigfd, r;
+        int sigfd, pv[2], r;
 
         if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_PDEATHSIG");
         if (sync_recv(l->sync_fd, &go) != 1 || go.stage != STAGE_GO)
                 _exit(125); /* the parent is gone or gave up */
 
-        r = mounts_setup(p, &mctx);
-        if (r < 0)
-                sync_fail(l->sync_fd, STAGE_MOUNTS, -r, mctx.err_detail);
-        if (p->ns_uts != TRI_NO && sethostname(p->hostname ? p->hostname : "sandbox",
-                                               strlen(p->hostname ? p->hostname : "sandbox")) < 0)
-                sync_fail(l->sync_fd, STAGE_HOSTNAME, errno, NULL);
-        r = net_setup_child(p, &what);
-        if (r < 0)
-                sync_fail(l->sync_fd, STAGE_NETWORK, -r, what);
-
-        sigfd = signalfd(-1, &l->blocked, SFD_CLOEXEC);
-        if (sigfd < 0)
-                sync_fail(l->sync_fd, STAGE_SETUP, errno, "signalfd");
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pv) < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "socketpair");
         /* A time namespace applies to the children of the caller, so PID 1
          * makes it just before forking the program (time_namespaces(7)). */
         if (p->ns_time != TRI_NO && unshare(CLONE_NEWTIME) < 0 && (p->ns_time == TRI_YES || errno != EINVAL))
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "time namespace");
         /* Non-dumpable before the fork, so the program can never ptrace
-         * PID 1 in the moment before it drops its capabilities and loads
-         * its own filter (execve makes the program dumpable again). */
+         * PID 1 while it still has its capabilities (execve makes the
+         * program dumpable again). */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_DUMPABLE");
         pid = fork();
@@ -126,13 +144,46 @@ static _Noreturn void child_main(struct launch *l) {
                         .policy = p, .argv = l->argv, .envp = l->envp, .sync_fd = l->sync_fd,
                         .switch_ids = l->switch_ids, .uid = l->uid, .gid = l->gid,
                         .cwd = l->cwd[0] ? l->cwd : NULL, .home = l->home,
+                        .root_fd = pv[1], .own_netns = l->payload_netns,
                 };
                 if (p->die_with_parent)
                         (void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                close(pv[0]);
                 exec_payload(&ec);
         }
-        /* PID 1 keeps nothing of the caller's: no terminal, no files. */
-        (void)fd_close_except((const int[]){sigfd, l->sync_fd}, 2);
+        close(pv[1]);
+
+        if (p->ns_uts != TRI_NO && sethostname(p->hostname ? p->hostname : "sandbox",
+                                               strlen(p->hostname ? p->hostname : "sandbox")) < 0)
+                sync_fail(l->sync_fd, STAGE_HOSTNAME, errno, NULL);
+        sigfd = signalfd(-1, &l->blocked, SFD_CLOEXEC);
+        if (sigfd < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "signalfd");
+        r = mounts_setup(p, &mctx);
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_MOUNTS, -r, mctx.err_detail);
+        if (l->payload_netns) {
+                what = "join the program's network namespace";
+                r = join_payload_netns(pv[0], &gone);
+        } else
+                r = net_setup_child(p, &what);
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_NETWORK, -r, what);
+        r = exec_root_id(&root);
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_MOUNTS, -r, "statx of the new root");
+        /* PID 1 keeps nothing of the caller's (no terminal, no files) and
+         * is locked down before the program may run. */
+        (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0]}, 3);
+        r = reaper_lockdown();
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
+        /* The root goes to PID 2 last; PID 1 then blocks at once in the
+         * reaper loop, so the program runs on this CPU without waiting for
+         * an idle one to wake. If PID 2 is gone, the reaper reports it. */
+        if (!gone)
+                (void)send(pv[0], &root, sizeof(root), MSG_NOSIGNAL);
+        close(pv[0]);
         reaper_run(sigfd, l->sync_fd, pid);
 }
 
@@ -258,17 +309,18 @@ static int wait_child(struct waiter *w, int sigfd, int sync_fd, int timer_fd) {
                         continue;
                 if (n < 0)
                         return negative_errno();
-                if (pfd[1].revents & POLLIN) {
+                if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
                         struct sync_msg m;
-                        if (sync_recv(sync_fd, &m) == 1) {
+                        int k = sync_recv(sync_fd, &m);
+                        if (k == 1) {
                                 handle_msg(w, &m);
                                 if (w->failed) {
                                         (void)cgroup_kill(w->cg);
                                         (void)kill(w->pid, SIGKILL);
                                 }
-                        }
-                } else if (pfd[1].revents & (POLLHUP | POLLERR))
-                        sync_fd = -1; /* everyone in the sandbox closed it; keep waiting */
+                        } else if (k != -EBADMSG)
+                                sync_fd = -1; /* everyone in the sandbox closed it: wait for PID 1 only */
+                }
                 if (pfd[2].revents & POLLIN) {
                         w->timed_out = true;
                         (void)cgroup_kill(w->cg);
@@ -391,6 +443,7 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
                 l->gid = pw ? pw->pw_gid : p->uid;
         }
         l->switch_ids = !l->userns && (l->uid != uid || l->gid != gid);
+        l->payload_netns = p->net_mode == NET_NONE;
         l->home = getenv("HOME");
         if (!getcwd(l->cwd, sizeof(l->cwd)))
                 l->cwd[0] = 0;

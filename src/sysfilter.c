@@ -53,6 +53,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "bpf_eval.h"
 #include "caps.h"
 #include "value.h"
 
@@ -747,6 +748,21 @@ const struct sock_filter *sysfilter_precompiled(const struct policy *p, unsigned
                         return sf_precompiled[i].prog;
                 }
         return NULL;
+}
+
+bool sysfilter_allows(const struct policy *p, struct seccomp_data *calls, size_t n) {
+        unsigned short len = 0;
+        const struct sock_filter *prog = sysfilter_precompiled(p, &len);
+
+        if (!prog)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                calls[i].arch = seccomp_arch_native();
+                struct bpf_result r = bpf_eval(prog, len, &calls[i]);
+                if (r.bad || r.ret != SECCOMP_RET_ALLOW)
+                        return false;
+        }
+        return true;
 }
 
 static int sf_load_prog(const struct sock_filter *prog, unsigned short len) {

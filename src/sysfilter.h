@@ -24,6 +24,12 @@ int sysfilter_load(const struct policy *p);
 int sysfilter_load_reaper(void);
 
 struct sock_filter;
+struct seccomp_data;
+/* true when the policy's filter is precompiled and allows each of the n
+ * calls (nr and args; the native architecture is filled in): the payload
+ * can then load it before it makes them. false when unsure. */
+bool sysfilter_allows(const struct policy *p, struct seccomp_data *calls, size_t n);
+
 /* The build-time compiled program for the policy's filter (p == NULL: the
  * reaper's), or NULL when the policy needs libseccomp at run time. */
 const struct sock_filter *sysfilter_precompiled(const struct policy *p, unsigned short *ret_len);

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "bpf_eval.h"
 #include "caps.h"
 #include "policy.h"
 #include "sysfilter.h"
@@ -49,119 +50,6 @@ static const char *const case4[] = {
         "swapoff", "reboot", "setns", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
         "mount_setattr", "acct", "quotactl", "iopl", "ioperm", "lookup_dcookie", "nfsservctl",
 };
-
-/* ---- a classic BPF interpreter (the subset seccomp accepts) ------------- */
-
-struct run {
-        uint32_t ret;
-        unsigned steps;
-        bool bad; /* invalid program: unknown opcode, jump or load out of range */
-};
-
-static uint32_t load_abs(const struct seccomp_data *d, uint32_t k, bool *bad) {
-        uint32_t v;
-
-        if (k % 4 || k + 4 > sizeof(*d)) {
-                *bad = true;
-                return 0;
-        }
-        memcpy(&v, (const char *)d + k, 4);
-        return v;
-}
-
-static uint32_t alu(uint16_t op, uint32_t a, uint32_t v, bool *bad) {
-        switch (op) {
-        case BPF_ADD: return a + v;
-        case BPF_SUB: return a - v;
-        case BPF_MUL: return a * v;
-        case BPF_DIV: return v ? a / v : (*bad = true, 0);
-        case BPF_MOD: return v ? a % v : (*bad = true, 0);
-        case BPF_AND: return a & v;
-        case BPF_OR: return a | v;
-        case BPF_XOR: return a ^ v;
-        case BPF_LSH: return v < 32 ? a << v : 0;
-        case BPF_RSH: return v < 32 ? a >> v : 0;
-        case BPF_NEG: return -a;
-        }
-        *bad = true;
-        return 0;
-}
-
-static bool jump_taken(uint16_t op, uint32_t a, uint32_t v, bool *bad) {
-        switch (op) {
-        case BPF_JEQ: return a == v;
-        case BPF_JGT: return a > v;
-        case BPF_JGE: return a >= v;
-        case BPF_JSET: return (a & v) != 0;
-        }
-        *bad = true;
-        return false;
-}
-
-struct vm {
-        uint32_t a, x, mem[BPF_MEMWORDS];
-        const struct seccomp_data *d;
-        bool bad;
-};
-
-/* BPF_LD and BPF_LDX: absolute loads from seccomp_data, immediates, scratch. */
-static void vm_load(struct vm *m, const struct sock_filter *i) {
-        uint32_t *dst = BPF_CLASS(i->code) == BPF_LD ? &m->a : &m->x;
-
-        if (BPF_CLASS(i->code) == BPF_LD && BPF_MODE(i->code) == BPF_ABS && BPF_SIZE(i->code) == BPF_W)
-                *dst = load_abs(m->d, i->k, &m->bad);
-        else if (BPF_MODE(i->code) == BPF_IMM)
-                *dst = i->k;
-        else if (BPF_MODE(i->code) == BPF_MEM && i->k < BPF_MEMWORDS)
-                *dst = m->mem[i->k];
-        else
-                m->bad = true;
-}
-
-static struct run bpf_run(const struct sock_filter *f, size_t n, const struct seccomp_data *d) {
-        struct vm m = {.d = d};
-        struct run r = {0};
-
-        for (size_t pc = 0; pc < n && !m.bad; pc++, r.steps++) {
-                const struct sock_filter *i = &f[pc];
-                uint32_t src = BPF_SRC(i->code) == BPF_X ? m.x : i->k;
-
-                switch (BPF_CLASS(i->code)) {
-                case BPF_LD:
-                case BPF_LDX:
-                        vm_load(&m, i);
-                        break;
-                case BPF_ST:
-                case BPF_STX:
-                        if (i->k >= BPF_MEMWORDS)
-                                m.bad = true;
-                        else
-                                m.mem[i->k] = BPF_CLASS(i->code) == BPF_ST ? m.a : m.x;
-                        break;
-                case BPF_ALU:
-                        m.a = alu(BPF_OP(i->code), m.a, src, &m.bad);
-                        break;
-                case BPF_JMP:
-                        if (BPF_OP(i->code) == BPF_JA)
-                                pc += i->k;
-                        else
-                                pc += jump_taken(BPF_OP(i->code), m.a, src, &m.bad) ? i->jt : i->jf;
-                        break;
-                case BPF_RET:
-                        r.ret = BPF_RVAL(i->code) == BPF_A ? m.a : i->k;
-                        r.steps++;
-                        return r;
-                case BPF_MISC:
-                        if (BPF_MISCOP(i->code) == BPF_TAX)
-                                m.x = m.a;
-                        else
-                                m.a = m.x;
-                        break;
-                }
-        }
-        r.bad = true; /* fell off the end or aborted */
-        return r;
-}
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -220,10 +108,10 @@ static struct prog export_bpf(const struct policy *p) {
 
 static uint32_t run_one(const struct prog *g, uint32_t arch, uint32_t nr, const uint64_t args[6]) {
         struct seccomp_data d = {.nr = (int)nr, .arch = arch};
-        struct run r;
+        struct bpf_result r;
 
         memcpy(d.args, args, sizeof(d.args));
-        r = bpf_run(g->insns, g->n, &d);
+        r = bpf_eval(g->insns, g->n, &d);
         assert_false(r.bad);
         return r.ret;
 }
@@ -508,17 +396,17 @@ static void test_cost(void **state) {
         unsigned worst = 0;
 
         (void)state;
-        printf("# default: getppid %u insns,", bpf_run(g.insns, g.n, &d).steps);
+        printf("# default: getppid %u insns,", bpf_eval(g.insns, g.n, &d).steps);
         d.nr = SYS_ioctl;
         d.args[1] = TCGETS;
-        printf(" ioctl(TCGETS) %u,", bpf_run(g.insns, g.n, &d).steps);
+        printf(" ioctl(TCGETS) %u,", bpf_eval(g.insns, g.n, &d).steps);
         d.args[1] = TIOCSTI;
-        printf(" ioctl(TIOCSTI) %u,", bpf_run(g.insns, g.n, &d).steps);
+        printf(" ioctl(TIOCSTI) %u,", bpf_eval(g.insns, g.n, &d).steps);
         for (int nr = 0; nr < 1024; nr++) {
                 unsigned s;
                 d.nr = nr;
                 d.args[1] = TCGETS;
-                s = bpf_run(g.insns, g.n, &d).steps;
+                s = bpf_eval(g.insns, g.n, &d).steps;
                 worst = s > worst ? s : worst;
         }
         printf(" worst %u\n", worst);
@@ -665,6 +553,46 @@ static void test_precompiled_match(void **state) {
         check_precompiled(NULL, "the reaper");
 }
 
+/* sysfilter_allows: what the payload asks before it loads its filter
+ * ahead of the wait for the root. The answer must agree with the model,
+ * and be false whenever the filter is built at run time. */
+static void test_allows(void **state) {
+        struct seccomp_data rd = {.nr = SYS_read, .args = {5, 0, 16}}, chd = {.nr = SYS_chdir};
+        struct seccomp_data rcv = {.nr = SYS_recvfrom, .args = {5, 0, 16}}, mnt = {.nr = SYS_mount};
+        (void)state;
+
+        for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++) {
+                struct policy *p = policy_for(profiles[i], true);
+                struct sysfilter_model *m = NULL;
+                struct seccomp_data both[2] = {rd, chd}, one = rcv;
+
+                assert_int_equal(sysfilter_model_new(p, &m), 0);
+                assert_true(sysfilter_allows(p, both, 2));
+                assert_int_equal(both[0].arch, AUDIT_ARCH_X86_64); /* filled in */
+                assert_int_equal(sysfilter_allows(p, &one, 1),
+                                 sysfilter_model_eval(m, AUDIT_ARCH_X86_64, SYS_recvfrom, (const uint64_t *)rcv.args) == RET_ALLOW);
+                one = mnt;
+                assert_int_equal(sysfilter_allows(p, &one, 1),
+                                 sysfilter_model_eval(m, AUDIT_ARCH_X86_64, SYS_mount, (const uint64_t *)mnt.args) == RET_ALLOW);
+                sysfilter_model_free(m);
+                /* built by libseccomp at run time: no answer, so "no" */
+                add_item(&p->sc_deny, "getppid");
+                one = rd;
+                assert_false(sysfilter_allows(p, &one, 1));
+                policy_free(p);
+        }
+        {
+                struct policy *p = policy_for("minimal", true);
+                struct seccomp_data one = rcv;
+                assert_false(sysfilter_allows(p, &one, 1)); /* no sockets in "minimal" */
+                policy_free(p);
+                p = policy_for("default", true);
+                one = mnt;
+                assert_false(sysfilter_allows(p, &one, 1));
+                policy_free(p);
+        }
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_profiles_build_and_export),
@@ -682,6 +610,7 @@ int main(void) {
                 cmocka_unit_test(test_caps_names_and_launch_check),
                 cmocka_unit_test(test_print_policy_is_comments),
                 cmocka_unit_test(test_precompiled_match),
+                cmocka_unit_test(test_allows),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
