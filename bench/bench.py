@@ -177,10 +177,10 @@ def seq(who, lines, warm=WARM, extra_env=None):
             args.append("::")
         args += [str(n)] + argv
     p = run(who.prefix(extra_env) + args, cwd="/")
-    res = {label: {"wall": [], "cpu": [], "rss": [], "fails": 0, "err": ""} for label, _, _ in lines}
+    res = {label: {"wall": [], "tree": [], "cpu": [], "rss": [], "fails": 0, "err": ""} for label, _, _ in lines}
     for ln in p.stdout.splitlines():
         f = ln.split()
-        if len(f) != 6:
+        if len(f) != 7:
             continue
         r = res[lines[int(f[0])][0]]
         if f[5] != "0":
@@ -189,6 +189,7 @@ def seq(who, lines, warm=WARM, extra_env=None):
         r["wall"].append(float(f[1]))
         r["cpu"].append(float(f[2]) + float(f[3]))
         r["rss"].append(float(f[4]))
+        r["tree"].append(float(f[6]))
     if p.returncode != 0 or p.stderr.strip():
         for r in res.values():
             if r["fails"]:
@@ -316,14 +317,14 @@ def launch_table(who, results):
     results[who.name] = res
     ref_b = med(res["bwrap"]["wall"]) if "bwrap" in res else float("nan")
     ref_f = med(res["firejail"]["wall"]) if "firejail" in res else float("nan")
-    out("| command | runs | wall median ms | p10 | p90 | CPU ms (user+sys) | peak RSS MiB | vs bwrap (default.conf's mounts) | vs firejail |")
-    out("|---|---|---|---|---|---|---|---|---|")
+    out("| command | runs | wall median ms | p10 | p90 | until its last process is gone, ms | CPU ms (user+sys, whole tree) | peak RSS MiB | vs bwrap (default.conf's mounts) | vs firejail |")
+    out("|---|---|---|---|---|---|---|---|---|---|")
     for label, key, n, _ in runnable:
         r = res[key]
         w = r["wall"]
-        out("| %s | %d%s | %s | %s | %s | %s | %.1f | %s | %s |" % (
+        out("| %s | %d%s | %s | %s | %s | %s | %s | %.1f | %s | %s |" % (
             label, len(w), " (%d failed)" % r["fails"] if r["fails"] else "", fmt_ms(med(w)),
-            fmt_ms(pct(w, 0.1)), fmt_ms(pct(w, 0.9)), fmt_ms(med(r["cpu"])),
+            fmt_ms(pct(w, 0.1)), fmt_ms(pct(w, 0.9)), fmt_ms(med(r["tree"])), fmt_ms(med(r["cpu"])),
             med(r["rss"]) / 1024 if r["rss"] else float("nan"), ratio(med(w), ref_b), ratio(med(w), ref_f)))
         if r["fails"]:
             note("%s: %d of %d runs failed: %s" % (label, r["fails"], n, r["err"]))
@@ -1242,39 +1243,33 @@ def derive_findings(ab, ph, ld_us, prof, counts, sysbase):
         load = sum(us for _, us in BPFLOAD.values())
         if seccomp_us:
             findings.append((seccomp_us - load,
-                             "**Seccomp filters built at every launch: %.0f µs CPU** (%.0f%% of the launcher's CPU, "
-                             "inclusive of malloc, page faults and the seccomp(2) calls; %.0f µs of it inside libseccomp "
-                             "itself; the payload's filter in PID 2 and the reaper's in PID 1). Loading the same BPF "
-                             "precompiled costs %s. Suggestion: generate the BPF of the built-in profiles and of the reaper "
-                             "at build time (seccomp_export_bpf in a generator, embedded as const arrays) and load it with "
-                             "seccomp(2); compile with libseccomp only for profiles with their own allow/deny keys (or "
-                             "cache those by a hash of the rule set). Expected gain: ~%.0f µs CPU and wall per launch." % (
+                             "**Seccomp filters: %.0f µs CPU per launch** (%.0f%% of the launcher's CPU, inclusive "
+                             "of the seccomp(2) calls, which check, convert and JIT-compile the program; %.0f µs of it "
+                             "inside libseccomp, which runs only for profiles with rules of their own). The built-in "
+                             "filters are compiled at build time; loading them alone costs %s. The payload's is loaded "
+                             "in PID 2 while PID 1 builds the view; the reaper's in PID 1." % (
                                  seccomp_us, 100 * seccomp_us / prof["_total"], lib_us,
-                                 " + ".join("%.0f µs (%s, %d insns)" % (us, r, n) for r, (n, us) in BPFLOAD.items()) or "?",
-                                 seccomp_us - load)))
+                                 " + ".join("%.0f µs (%s, %d insns)" % (us, r, n) for r, (n, us) in BPFLOAD.items()) or "?")))
         ph = prof["_phases"]
         cnt = lambda k: "%.0f" % counts[k] if counts and k in counts else "many"
         hints = {
             "mounts (mounts.c)": None,   # below, with the mount count
             "dynamic loading + library constructors (ld.so)":
-                "mapping and relocating 5 shared libraries and running their constructors (libnl-route opens "
-                "/etc/libnl/classid, libcap probes the bounding set with 6 prctl calls). Suggestion: link the "
-                "libraries statically (see the static-pie lines)",
+                "mapping and relocating the launcher and glibc (libseccomp, libcap, libnl and inih are linked in "
+                "statically) and running the constructors (libcap probes the bounding set with 6 prctl calls)",
             "capabilities (caps.c)":
-                "%s prctl calls per launch: the bounding set is read and then dropped one capability at a time, "
-                "ambient capabilities are checked one by one, in PID 2 and again in PID 1. Suggestion: "
-                "PR_CAPBSET_DROP without the PR_CAPBSET_READ, PR_CAP_AMBIENT_CLEAR_ALL once, capset(2) directly" % cnt("prctl"),
+                "%s prctl calls per launch: one PR_CAPBSET_DROP per capability (there is no call for several), in "
+                "PID 2 and again in PID 1" % cnt("prctl"),
             "closing descriptors (fdutil.c)":
-                "PID 2 opens /proc/self/fd and closes descriptors one at a time (fd_close_from with keep >= from "
-                "takes the slow path; %s close calls per launch). Suggestion: two close_range(2) calls around the "
-                "kept descriptor, as fd_close_except already does" % cnt("close"),
+                "close_range(2) around the kept descriptors in PID 1 and PID 2 (%s close calls per launch in all, "
+                "most of them the mount code's own descriptors)" % cnt("close"),
             "profile lookup, parse, policy": "reading and parsing the profile, building and validating the policy",
-            "clone / fork": "clone(2) with the new namespaces (user, mount, PID, net, IPC, UTS, cgroup) and the fork "
-                            "of PID 2",
+            "clone / fork": "clone(2) with the new namespaces (user, mount, PID, IPC, UTS, cgroup; with net.mode = none "
+                            "PID 2 makes the network namespace) and the fork of PID 2",
             "execve (the launcher's own)": "the launcher's own execve (the payload's is not counted here)",
             "exit (namespace teardown in PID 1's exit)": "PID 1's exit tears down the mount tree and the namespaces; "
                                                          "fewer mounts make it cheaper",
-            "waiting": "blocking in poll/recv/wait4: the CPU of the sleep/wake-up handoffs between the three "
+            "waiting": "blocking in poll/recv/read/wait4: the CPU of the sleep/wake-up handoffs between the three "
                        "processes (in this VM the samples land where interrupts are re-enabled)",
         }
         for name, v in ph.items():
@@ -1283,11 +1278,10 @@ def derive_findings(ab, ph, ld_us, prof, counts, sysbase):
             if name == "mounts (mounts.c)":
                 n = MOUNTS.get("sandbox")
                 bw = MOUNTS.get("bwrap (default.conf's mounts)")
-                findings.append((v, "**mounts: %.0f µs CPU per launch**%s%s; the %s openat2 calls per launch show each "
-                                    "destination resolved 2-3 times (make_path, then open_in_root again). Suggestions: "
-                                    "resolve each destination once and keep the fd; %s of the mounts are the /proc "
-                                    "masks (read-only /proc/sys, /proc/irq, ... and hidden files), which bwrap does not "
-                                    "make - procfs mounted with subset=pid (Linux 5.8) needs none of them, for "
+                findings.append((v, "**mounts: %.0f µs CPU per launch**%s%s, with %s openat2 calls (each destination "
+                                    "resolved inside the new root); %s of the mounts are the /proc protections "
+                                    "(read-only /proc/sys, /proc/irq, ... and hidden files), which bwrap does not "
+                                    "make - procfs mounted with subset=pid (Linux 5.8) would need none of them, for "
                                     "profiles that can do without /proc/meminfo, /proc/cpuinfo and the like" % (
                                         v, " for %d mounts = %.0f µs per mount" % (n, v / n) if n else "",
                                         " (bwrap's equivalent view has %d)" % bw if bw else "", cnt("openat2"),
@@ -1299,10 +1293,7 @@ def derive_findings(ab, ph, ld_us, prof, counts, sysbase):
         total = sum(v for k, v in counts.items() if k not in ("wait4",))
         findings.append((total * sysbase / 1000,
                          "%.0f system calls per launch (strace -c; prctl %.0f, close %.0f, openat2 %.0f, newfstatat %.0f); "
-                         "at %.0f ns each (a bare getppid here) that is at least %.0f µs. Suggestions: one "
-                         "close_range(2) pair instead of walking /proc/self/fd (exec.c fd_close_from with keep > from); "
-                         "drop the bounding set without a PR_CAPBSET_READ before each drop, and "
-                         "PR_CAP_AMBIENT_CLEAR_ALL instead of per-capability checks; resolve each mount destination once." % (
+                         "at %.0f ns each (a bare getppid here) that is at least %.0f µs, before the work they do." % (
                              total, counts.get("prctl", 0), counts.get("close", 0), counts.get("openat2", 0),
                              counts.get("newfstatat", 0), sysbase, total * sysbase / 1000)))
     for who, res in ab.items():
@@ -1328,10 +1319,9 @@ def derive_findings(ab, ph, ld_us, prof, counts, sysbase):
         for label, r in res.items():
             if v and "static-pie" in label and label.endswith("--version") and r["cpu"]:
                 dc, lo, hi = boot_ci(v["cpu"], r["cpu"])
-                findings.append((dc, "process start with 5 shared libraries vs static-pie (%s): `--version` costs %.2f ms "
-                                     "more CPU (95%% CI %.2f..%.2f)%s. Suggestion: link libseccomp, libcap, libnl-3, "
-                                     "libnl-route-3 and inih statically (-Wl,-Bstatic, or static-pie), which also removes "
-                                     "libnl-route's constructor (it opens /etc/libnl/classid at every start)." % (
+                findings.append((dc, "process start with glibc linked dynamically vs static-pie (%s): `--version` costs "
+                                     "%.2f ms more CPU (95%% CI %.2f..%.2f)%s. glibc stays dynamic on purpose, so that "
+                                     "its security updates reach the launcher without a rebuild." % (
                                          who, dc / 1000, lo / 1000, hi / 1000,
                                          "; ld.so alone: %.0f µs (LD_DEBUG=statistics)" % ld_us if ld_us else "")))
         if v and pp and v["cpu"] and pp["cpu"]:

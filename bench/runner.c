@@ -3,13 +3,18 @@
  *   runner seq WARMUP -- N1 CMD1 [ARGS...] [:: N2 CMD2 [ARGS...]]...
  *       runs each CMD WARMUP times untimed, then Ni times, the commands
  *       interleaved round-robin; one line per timed run:
- *       "index wall_us user_us sys_us maxrss_kb status".
- *       user/sys/maxrss come from wait4() of CMD, so they cover CMD and
- *       every descendant it waited for (the launcher, its PID 1, PID 2,
- *       the payload).
+ *       "index wall_us user_us sys_us maxrss_kb status tree_wall_us".
+ *       wall_us ends when CMD exits (what its caller waits for). The
+ *       runner is a child subreaper: processes CMD leaves behind (bwrap's
+ *       monitor exits without reaping its sandbox's PID 1) come back to it
+ *       and are reaped too; tree_wall_us ends when the last of them is
+ *       gone, and user/sys are getrusage(RUSAGE_CHILDREN) before and
+ *       after, so they cover every process of the tree, whoever reaped it.
+ *       maxrss comes from wait4() of CMD (the largest of CMD and what it
+ *       reaped).
  *   runner par P -- CMD [ARGS...]
- *       starts P copies at once, waits for all; prints
- *       "total_us ok failed max_single_us".
+ *       starts P copies at once, waits for all (and what they leave
+ *       behind); prints "total_us ok failed max_single_us".
  *   A command may start with NAME=VALUE words (as env(1)): they are set
  *   for that command only, without the cost of an extra exec.
  *
@@ -27,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -129,6 +135,21 @@ static int reap(pid_t pid, struct rusage *ru) {
 
 static long tv_us(struct timeval tv) { return tv.tv_sec * 1000000L + tv.tv_usec; }
 
+/* Reaps whatever descendants came back to us (we are a subreaper) until
+ * none is left. */
+static void reap_orphans(void) {
+        while (waitpid(-1, NULL, 0) >= 0 || errno == EINTR)
+                ;
+}
+
+static long children_cpu_us(long *ret_sys) {
+        struct rusage ru;
+
+        getrusage(RUSAGE_CHILDREN, &ru);
+        *ret_sys = tv_us(ru.ru_stime);
+        return tv_us(ru.ru_utime);
+}
+
 /* "N CMD ARGS... :: N CMD ARGS..." -> cmds[], counts[] (argv is split in place). */
 #define MAX_CMDS 32
 static int split_cmds(char **argv, char **cmds[], long counts[]) {
@@ -159,20 +180,26 @@ static int cmd_seq(long warm, char **argv) {
                 envs[j] = command_env(&cmds[j]);
                 if (counts[j] > max)
                         max = counts[j];
-                for (long i = 0; i < warm; i++)
+                for (long i = 0; i < warm; i++) {
                         (void)reap(spawn_env(cmds[j], envs[j]), &ru);
+                        reap_orphans();
+                }
         }
         for (long round = 0; round < max; round++)
                 for (int j = 0; j < k; j++) {
                         if (done[j] >= counts[j] || (round + 1) * counts[j] < (done[j] + 1) * max)
                                 continue;
+                        long s0, s1, u0 = children_cpu_us(&s0), u1;
                         double t0 = now_us();
                         pid_t pid = spawn_env(cmds[j], envs[j]);
                         int st = reap(pid, &ru);
-                        double t1 = now_us();
+                        double t1 = now_us(), t2;
+                        reap_orphans();
+                        t2 = now_us();
+                        u1 = children_cpu_us(&s1);
                         done[j]++;
-                        printf("%d %.1f %ld %ld %ld %d\n", j, t1 - t0, tv_us(ru.ru_utime), tv_us(ru.ru_stime),
-                               ru.ru_maxrss, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+                        printf("%d %.1f %ld %ld %ld %d %.1f\n", j, t1 - t0, u1 - u0, s1 - s0, ru.ru_maxrss,
+                               WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), t2 - t0);
                 }
         return 0;
 }
@@ -195,6 +222,7 @@ static int cmd_par(long p, char **argv) {
                 int st;
                 pid_t w = waitpid(-1, &st, 0);
                 double t = now_us();
+                bool ours = false;
                 if (w < 0) {
                         if (errno == EINTR) {
                                 done--;
@@ -203,8 +231,15 @@ static int cmd_par(long p, char **argv) {
                         break;
                 }
                 for (long i = 0; i < p; i++)
-                        if (pids[i] == w && t - start[i] > maxone)
-                                maxone = t - start[i];
+                        if (pids[i] == w) {
+                                ours = true;
+                                if (t - start[i] > maxone)
+                                        maxone = t - start[i];
+                        }
+                if (!ours) { /* left behind by one of them */
+                        done--;
+                        continue;
+                }
                 if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
                         ok++;
                 else {
@@ -212,6 +247,7 @@ static int cmd_par(long p, char **argv) {
                         show_error_output(st);
                 }
         }
+        reap_orphans();
         printf("%.1f %ld %ld %.1f\n", now_us() - t0, ok, failed, maxone);
         free(pids);
         free(start);
@@ -233,6 +269,8 @@ int main(int argc, char **argv) {
                 (void)fcntl(errfd, F_SETFL, O_APPEND); /* after ftruncate, write from 0 */
         }
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0)
+                perror("runner: PR_SET_CHILD_SUBREAPER");
         if (strcmp(argv[1], "seq") == 0)
                 return cmd_seq(atol(argv[2]), argv + 4);
         if (strcmp(argv[1], "par") == 0)

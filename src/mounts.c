@@ -263,14 +263,19 @@ static int open_in_root(int rootfd, const char *path, int flags) {
  * fd of the link itself and its text in link (if non-NULL). */
 static bool trust_all_links;
 
+static void walk_move(int *cur, int rootfd, int to) {
+        if (*cur != rootfd)
+                close(*cur);
+        *cur = to;
+}
+
 static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_fd, char *link, size_t linklen) {
         char rest[2 * PATH_MAX];
-        _cleanup_close_ int cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        int cur = rootfd; /* rootfd is the caller's: never closed here */
         unsigned hops = 0, depth = 0;
         char *p = rest;
+        int r = 0;
 
-        if (cur < 0)
-                return negative_errno();
         if (strlen(path) >= PATH_MAX)
                 return -ENAMETOOLONG;
         snprintf(rest, sizeof(rest), "%s", path);
@@ -278,6 +283,7 @@ static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_
                 char comp[NAME_MAX + 1], target[PATH_MAX];
                 struct stat st;
                 size_t n;
+                ssize_t k;
                 int fd;
                 bool last;
 
@@ -286,8 +292,10 @@ static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_
                 if (!*p)
                         break;
                 n = strcspn(p, "/");
-                if (n > NAME_MAX)
-                        return -ENAMETOOLONG;
+                if (n > NAME_MAX) {
+                        r = -ENAMETOOLONG;
+                        break;
+                }
                 memcpy(comp, p, n);
                 comp[n] = 0;
                 p += n;
@@ -297,36 +305,43 @@ static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_
                 if (streq(comp, ".") || (streq(comp, "..") && depth == 0))
                         continue; /* ".." at the top stays at the top */
                 fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0)
-                        return negative_errno();
-                if (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
-                        int r = negative_errno();
-                        close(fd);
-                        return r;
+                if (fd < 0) {
+                        r = negative_errno();
+                        break;
                 }
-                if (!S_ISLNK(st.st_mode)) {
-                        close(cur);
-                        cur = fd;
+                /* readlink of the O_PATH fd itself (empty path): the node
+                 * exists, so ENOENT (or EINVAL) means "not a symlink" */
+                k = readlinkat(fd, "", target, sizeof(target) - 1);
+                if (k < 0 && (errno == ENOENT || errno == EINVAL)) {
+                        walk_move(&cur, rootfd, fd);
                         depth = streq(comp, "..") ? depth - 1 : depth + 1;
                         continue;
                 }
-                ssize_t k = readlinkat(fd, "", target, sizeof(target) - 1);
-                if (k < 0 || ++hops > 40 || (!trust_all_links && st.st_uid != 0 && st.st_uid != geteuid())) {
-                        int r = k < 0 ? negative_errno() : hops > 40 ? -ELOOP : -EPERM;
+                if (k >= 0 && ++hops > 40)
+                        r = -ELOOP;
+                else if (k < 0)
+                        r = negative_errno();
+                else if (!trust_all_links &&
+                         (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ||
+                          (st.st_uid != 0 && st.st_uid != geteuid())))
+                        r = -EPERM;
+                if (r < 0) {
                         close(fd);
-                        return r;
+                        break;
                 }
                 target[k] = 0;
                 if (last && !follow_last) {
                         if (link)
                                 snprintf(link, linklen, "%s", target);
-                        close(cur);
+                        walk_move(&cur, rootfd, rootfd);
                         *ret_fd = fd;
                         return 1; /* a symlink */
                 }
                 close(fd);
-                if (strlen(target) + strlen(p) + 2 >= sizeof(rest))
-                        return -ENAMETOOLONG;
+                if (strlen(target) + strlen(p) + 2 >= sizeof(rest)) {
+                        r = -ENAMETOOLONG;
+                        break;
+                }
                 {
                         /* rest := target + "/" + what was left of it */
                         size_t tl = (size_t)k, pl = strlen(p);
@@ -336,14 +351,20 @@ static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_
                 }
                 p = rest;
                 if (target[0] == '/') {
-                        close(cur);
-                        cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                        if (cur < 0)
-                                return negative_errno();
+                        walk_move(&cur, rootfd, rootfd);
                         depth = 0;
                 }
         }
-        *ret_fd = TAKE_FD(cur);
+        if (r < 0) {
+                walk_move(&cur, rootfd, rootfd);
+                return r;
+        }
+        if (cur == rootfd) { /* the path was the root itself */
+                cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (cur < 0)
+                        return negative_errno();
+        }
+        *ret_fd = cur;
         return 0;
 }
 
@@ -379,8 +400,8 @@ static void remember(struct builder *b, int fd) {
 static int make_path(struct builder *b, int rootfd, const char *path, bool as_file) {
         char buf[PATH_MAX];
         char *slash, *name;
-        int fd;
-        _cleanup_close_ int parent = -1;
+        int fd, parent = rootfd; /* a top-level path: the root itself */
+        _cleanup_close_ int made = -1;
 
         if (strlen(path) >= sizeof(buf))
                 return -ENAMETOOLONG;
@@ -393,9 +414,11 @@ static int make_path(struct builder *b, int rootfd, const char *path, bool as_fi
                 return -EINVAL;
         *slash = 0;
         name = slash + 1;
-        parent = buf[0] ? make_path(b, rootfd, buf, false) : open_in_root(rootfd, "/", O_PATH | O_DIRECTORY);
-        if (parent < 0)
-                return parent;
+        if (buf[0]) {
+                parent = made = make_path(b, rootfd, buf, false);
+                if (parent < 0)
+                        return parent;
+        }
         if (!is_ours(b, parent)) {
                 b->refused_host_mkdir = true;
                 return -ENOENT; /* a mount point missing in a host directory */
@@ -525,13 +548,16 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
         if (r < 0)
                 return fail(b, r, "%s '%s'", mounts_kind_name(o->kind), o->src);
         if (r == 1) {
-                _cleanup_close_ int parent = -1;
+                _cleanup_close_ int made = -1;
                 char dir[PATH_MAX];
+                int parent = b->root; /* a link at the top (/bin): the root itself */
                 snprintf(dir, sizeof(dir), "%s", o->dst);
                 *strrchr(dir, '/') = 0;
-                parent = make_path(b, b->root, dir[0] ? dir : "/", false);
-                if (parent < 0)
-                        return fail(b, parent, "symlink '%s'", o->dst);
+                if (dir[0]) {
+                        parent = made = make_path(b, b->root, dir, false);
+                        if (parent < 0)
+                                return fail(b, parent, "symlink '%s'", o->dst);
+                }
                 char have[PATH_MAX];
                 ssize_t n = readlinkat(parent, strrchr(o->dst, '/') + 1, have, sizeof(have) - 1);
                 if (n >= 0 && (size_t)n == strlen(link) && memcmp(have, link, (size_t)n) == 0)
@@ -658,13 +684,22 @@ static int op_mkdir(struct builder *b, const struct mount_op *o) {
         return fd < 0 ? fail(b, fd, "mkdir '%s'", o->dst) : 0;
 }
 
-static int bind_host_node(struct builder *b, const char *src, const char *dst, uint64_t attrs) {
-        _cleanup_close_ int fd = -1;
-        int r = walk_source(b->oldroot, src, true, &fd, NULL, 0);
+/* One host device node (NAME in the host's /dev, hostdev) bound over an
+ * empty file made for it in the new /dev (dev, our tmpfs). Only a
+ * character device is bound: a host /dev entry that is anything else
+ * (a symlink, a file) is refused. */
+static int bind_dev_node(int hostdev, int dev, const char *name, uint64_t attrs) {
+        _cleanup_close_ int src = openat(hostdev, name, O_PATH | O_NOFOLLOW | O_CLOEXEC), dst = -1;
+        struct stat st;
 
-        if (r < 0)
-                return r;
-        return bind_fd(b, fd, dst, attrs, false);
+        if (src < 0 || fstat(src, &st) < 0)
+                return negative_errno();
+        if (!S_ISCHR(st.st_mode))
+                return -ENODEV;
+        dst = openat(dev, name, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (dst < 0)
+                return negative_errno();
+        return bind_onto(src, dst, attrs, false);
 }
 
 static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) {
@@ -676,19 +711,23 @@ static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) 
         const char *dev_kv[] = {"mode", "0755", "size", "64k", NULL};
         const char *pts_kv[] = {"newinstance", NULL, "ptmxmode", "0666", "mode", "0620", NULL};
         const char *shm_kv[] = {"mode", "1777", NULL};
-        _cleanup_close_ int dev = -1;
+        _cleanup_close_ int dev = -1, hostdev = -1;
         int r;
 
+        r = walk_source(b->oldroot, "/dev", true, &hostdev, NULL, 0);
+        if (r < 0)
+                return fail(b, r, "private-dev: the host's '/dev'");
         r = mount_fs_at(b, "tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
         if (r < 0)
                 return fail(b, r, "private-dev '/dev'");
+        dev = open_in_root(b->root, "/dev", O_PATH | O_DIRECTORY);
+        if (dev < 0)
+                return fail(b, dev, "private-dev '/dev'");
         for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
-                char src[64], dst[64];
-                snprintf(src, sizeof(src), "/dev/%s", nodes[i]);
-                snprintf(dst, sizeof(dst), "/dev/%s", nodes[i]);
-                r = bind_host_node(b, src, dst, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+                r = bind_dev_node(hostdev, dev, nodes[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
                 if (r < 0 && r != -ENOENT)
-                        return fail(b, r, "private-dev '%s'", src);
+                        return fail(b, r, "private-dev '/dev/%s'%s", nodes[i],
+                                    r == -ENODEV ? " (not a character device on the host)" : "");
         }
         r = mount_fs_at(b, "devpts", pts_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
         if (r < 0)
@@ -696,9 +735,6 @@ static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) 
         r = mount_fs_at(b, "tmpfs", shm_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
         if (r < 0)
                 return fail(b, r, "private-dev '/dev/shm'");
-        dev = open_in_root(b->root, "/dev", O_PATH | O_DIRECTORY);
-        if (dev < 0)
-                return fail(b, dev, "private-dev '/dev'");
         for (size_t i = 0; i < ELEMENTSOF(links); i++)
                 if (symlinkat(links[i][1], dev, links[i][0]) < 0 && errno != EEXIST)
                         return fail(b, negative_errno(), "private-dev '/dev/%s'", links[i][0]);
