@@ -21,7 +21,9 @@ Environment (all optional):
   BENCH_N=100          launches per line (firejail: BENCH_N_SLOW; ablations and scale: N/2)
   BENCH_N_SLOW=N/8     launches per firejail line (it takes ~100 ms each)
   BENCH_WARMUP=5       untimed launches per line first
-  BENCH_SYSCALLS=200000  getppid calls per repetition (5 repetitions, 3 processes per line)
+  BENCH_SYSCALLS=200000  getppid calls per repetition
+  BENCH_SYSCALL_REPS=9   repetitions per process (its best one counts)
+  BENCH_SYSCALL_PROCS=11 processes per line (the median of their best counts)
   BENCH_PARALLEL=100   launches started at once
   BENCH_PROFILES=1500  generated profiles for the scale test
   BENCH_USER=sbxtest   the unprivileged user (skipped if missing)
@@ -64,6 +66,8 @@ N = max(3, env_int("BENCH_N", 100))
 N_SLOW = max(3, env_int("BENCH_N_SLOW", max(10, N // 8)))
 WARM = env_int("BENCH_WARMUP", 5)
 CALLS = env_int("BENCH_SYSCALLS", 200000)
+SYSCALL_REPS = max(1, env_int("BENCH_SYSCALL_REPS", 9))
+SYSCALL_PROCS = max(1, env_int("BENCH_SYSCALL_PROCS", 11))
 PAR = env_int("BENCH_PARALLEL", 100)
 NPROF = env_int("BENCH_PROFILES", 1500)
 USER = os.environ.get("BENCH_USER", "sbxtest")
@@ -292,8 +296,9 @@ def header():
     libs = [l.split()[0] for l in run(["ldd", SANDBOX]).stdout.splitlines() if "=>" in l]
     out("- sandbox links: %s" % (" ".join(libs) or "(static)"))
     out("- peers: %s; %s" % (version(["bwrap", "--version"]), version(["firejail", "--version"])))
-    out("- settings: BENCH_N=%d BENCH_N_SLOW=%d BENCH_WARMUP=%d BENCH_SYSCALLS=%d BENCH_PARALLEL=%d BENCH_PROFILES=%d"
-        % (N, N_SLOW, WARM, CALLS, PAR, NPROF))
+    out("- settings: BENCH_N=%d BENCH_N_SLOW=%d BENCH_WARMUP=%d BENCH_SYSCALLS=%d BENCH_SYSCALL_REPS=%d "
+        "BENCH_SYSCALL_PROCS=%d BENCH_PARALLEL=%d BENCH_PROFILES=%d"
+        % (N, N_SLOW, WARM, CALLS, SYSCALL_REPS, SYSCALL_PROCS, PAR, NPROF))
     out()
     return mhz
 
@@ -432,8 +437,8 @@ def syscalls(who):
     stage("syscalls, " + who.name)
     out("## Per-syscall cost: getppid() via syscall(2), as %s" % who.name)
     out()
-    reps = 5
-    rounds = 5
+    reps = SYSCALL_REPS
+    rounds = SYSCALL_PROCS
     lines = sysloop_lines(who)
     results = {label: [] for label, _ in lines}
     status = {}

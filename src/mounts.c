@@ -797,6 +797,13 @@ static int apply_op(struct builder *b, const struct mount_op *o) {
 /* The profile directories become read-only in the old root itself, before
  * anything is cloned from it: every bind that contains one, at whatever
  * path, carries the read-only mount along (AT_RECURSIVE clones). */
+static bool is_mount_root(int fd) {
+        struct statx st;
+
+        return statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, 0, &st) == 0 &&
+               (st.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (st.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 static int protect_dirs(struct builder *b) {
         for (char *const *d = b->ctx->protect; d && *d; d++) {
                 _cleanup_close_ int fd = -1, tree = -1;
@@ -804,13 +811,19 @@ static int protect_dirs(struct builder *b) {
                 /* absent, or out of the caller's reach: no bind can expose it */
                 if (r == -ENOENT || r == -EACCES || r == -ENOTDIR)
                         continue;
-                if (r == 0) {
+                /* A mount of its own (/sys, /proc) becomes read-only in
+                 * place, with everything mounted under it: these mounts are
+                 * this namespace's copies. A directory inside a mount gets
+                 * a read-only clone of itself on top. */
+                if (r == 0 && is_mount_root(fd))
+                        r = set_attrs(fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
+                else if (r == 0) {
                         tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
                         r = tree < 0 ? negative_errno()
                                      : set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true);
+                        if (r == 0 && move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                                r = negative_errno();
                 }
-                if (r == 0 && move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                        r = negative_errno();
                 if (r < 0)
                         return fail(b, r, "read-only profile directory '%s'", *d);
         }

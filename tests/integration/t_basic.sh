@@ -71,6 +71,7 @@ profile_strip() {
 }
 
 test_print_profile_roundtrip() {
+	# shellcheck disable=SC2034 # read by probe_bind (lib.sh), through sbx
 	local SBX_NO_PROBE_BIND=1 # the bind would be added to both runs
 	assert_exit 0 sbx --print-profile probe
 	printf '%s\n' "$OUT" >"$TEST_TMP/first.ini"
