@@ -811,7 +811,7 @@ def phases_of(ev, launcher_pid):
         ("PID 1: mounts (staging, root, binds, /proc, /dev, pivot_root, detach)", us(mo[2], um[3]), False),
         ("PID 2, meanwhile: network namespace, lo, rlimits, ids, caps, no_new_privs, seccomp (to its wait)",
          us(fk[3], rd[2]), True),
-        ("PID 1: join the network namespace, send the root", us(um[3], sr[3]), False),
+        ("PID 1: wait for PID 2's network namespace and join it, lock down, send the root", us(um[3], sr[3]), False),
         ("PID 2: wake-up, check the root, working directory (to execve)", us(sr[3], pl[2]), False),
         ("/bin/true: execve to exit_group", us(pl[2], xg[2]), False),
         ("teardown: payload exit -> PID 1 exits -> launcher's wait4 returns", us(xg[2], wt[3]), False),
