@@ -41,7 +41,7 @@ SRCS := $(wildcard src/*.c)
 OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 
-.PHONY: all check unit integration guest deps deps-apps install uninstall asan analyze lint format bench clean fuzz
+.PHONY: all check unit integration guest deps deps-apps deps-bench install uninstall asan analyze lint format bench clean fuzz
 all: $(BUILD)/sandbox $(BUILD)/probe
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
@@ -111,13 +111,19 @@ DEPS_BUILD := gcc make pkg-config libseccomp-dev libcap-dev libinih-dev libnl-3-
               libnl-route-3-dev libcmocka-dev
 DEPS_TEST  := busybox-static qemu-system-x86 iproute2 util-linux libcap2-bin procps \
               mandoc shellcheck clang libclang-rt-14-dev python3 xz-utils
-deps:
-	@missing=$$(for p in $(DEPS_BUILD) $(DEPS_TEST); do \
+# $(call apt_ensure,TARGET,PACKAGES): installs those of the Debian
+# packages that are not installed yet (idempotent).
+define apt_ensure
+	@missing=$$(for p in $(2); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
-		echo "make deps: installing $$missing"; \
+		echo "make $(1): installing" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "make deps: everything is installed"; fi
+	else echo "make $(1): everything is installed"; fi
+endef
+
+deps:
+	$(call apt_ensure,deps,$(DEPS_BUILD) $(DEPS_TEST))
 
 # The applications the shipped profiles are tested with (tests/integration/
 # t_apps.sh), a virtual X server for the GUI-only ones, the shells
@@ -131,12 +137,7 @@ DEPS_APPS := firefox-esr chromium libreoffice-writer-nogui fonts-dejavu-core \
              transmission-daemon transmission-gtk xvfb xauth x11-utils \
              bash-completion zsh fish
 deps-apps:
-	@missing=$$(for p in $(DEPS_APPS); do \
-		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "make deps-apps: installing" $$missing; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "make deps-apps: everything is installed"; fi
+	$(call apt_ensure,deps-apps,$(DEPS_APPS))
 
 # ---- install ----------------------------------------------------------------
 # make install [PREFIX=/usr/local] [SYSCONFDIR=/etc] [DESTDIR=] [APPARMOR=0|1]
@@ -215,8 +216,14 @@ format:
 	clang-format -i src/*.c src/*.h
 
 # ---- benchmarks (not part of check; run as root): bench/, BENCHMARKS.md -----
-# make bench [BENCH_N=200] - see bench/bench.py for the other knobs.
-bench: all
+# make bench [BENCH_N=200] - see bench/bench.py for the other knobs. The
+# peers and tools it measures with are installed first if missing (Debian
+# packages; deps-bench), so that it runs on a fresh machine after make deps.
+DEPS_BENCH := bubblewrap firejail strace valgrind linux-perf
+deps-bench:
+	$(call apt_ensure,deps-bench,$(DEPS_BENCH))
+
+bench: all deps-bench
 	@mkdir -p $(BUILD)/bench
 	$(CC) -O2 -Wall -Wextra -o $(BUILD)/bench/runner bench/runner.c
 	$(CC) -O2 -Wall -Wextra -static -o $(BUILD)/bench/sysloop bench/sysloop.c
