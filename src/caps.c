@@ -158,13 +158,20 @@ static int caps_lock_securebits(void) {
         return cap_set_secbits(bits) < 0 ? negative_errno() : 0;
 }
 
-int caps_drop(const struct policy *p, bool keep_sys_admin) {
+int caps_bound_to_keep(const struct policy *p) {
+        uint64_t keep;
+        int r = caps_keep_mask(p, &keep);
+
+        return r < 0 ? r : caps_drop_bounding(keep);
+}
+
+int caps_drop(const struct policy *p, bool keep_sys_admin, bool bounded) {
         uint64_t keep, extra = keep_sys_admin ? CAP_BIT(CAP_SYS_ADMIN) : 0;
         int r = caps_keep_mask(p, &keep);
 
         if (r == 0)
                 r = caps_raise_effective();
-        if (r == 0)
+        if (r == 0 && !bounded)
                 r = caps_drop_bounding(keep);
         /* CAP_SETPCAP stays until the securebits are locked. */
         if (r == 0)
@@ -178,12 +185,16 @@ int caps_drop(const struct policy *p, bool keep_sys_admin) {
         return r;
 }
 
-int caps_drop_reaper(void) {
-        uint64_t keep = getuid() == 0 ? CAP_BIT(CAP_KILL) : 0;
-        int r = caps_raise_effective();
+int caps_drop_reaper(const struct policy *p) {
+        uint64_t keep = getuid() == 0 ? CAP_BIT(CAP_KILL) : 0, left;
+        int r = caps_keep_mask(p, &left);
 
         if (r == 0)
-                r = caps_drop_bounding(0);
+                r = caps_raise_effective();
+        /* the bounding set holds only the keep list now: drop those */
+        for (int c = 0; r == 0 && c <= caps_last_cap(); c++)
+                if ((left & CAP_BIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+                        r = negative_errno();
         if (r == 0)
                 r = caps_set_ambient(0);
         if (r == 0)

@@ -24,16 +24,24 @@ int caps_last_cap(void);
  * Returns 0, or -EPERM and the key that is refused in *ret_key. Pure. */
 int caps_check_launch(const struct policy *p, bool as_root, const char **ret_key);
 
-/* Drops capabilities per the policy: the bounding set and the ambient set
- * to the keep list, permitted/effective/inheritable to the keep list (kept
- * ones also raised in the ambient set so they survive execve as non-root),
- * and locks the securebits (NOROOT, no ambient raise, no setuid fixup).
+/* The bounding set down to the policy's keep list (needs CAP_SETPCAP; the
+ * other sets are untouched, so the caller keeps what it has). PID 1 calls
+ * it before it forks the program, while the parent writes the user
+ * namespace maps: the program inherits the result, and PID 1 later has
+ * only the keep list left to drop. Returns 0 or -errno. */
+int caps_bound_to_keep(const struct policy *p);
+
+/* Drops capabilities per the policy: the bounding set (unless bounded: it
+ * is down to the keep list already) and the ambient set to the keep list,
+ * permitted/effective/inheritable to the keep list (kept ones also raised
+ * in the ambient set so they survive execve as non-root), and locks the
+ * securebits (NOROOT, no ambient raise, no setuid fixup).
  * keep_sys_admin: leave CAP_SYS_ADMIN effective (not bounding) until
  * execve, so that a filter can be loaded without no_new_privs.
  * Call after the uid switch. Returns 0 or -errno. */
-int caps_drop(const struct policy *p, bool keep_sys_admin);
+int caps_drop(const struct policy *p, bool keep_sys_admin, bool bounded);
 
-/* PID 1: empties every set; keeps only CAP_KILL (permitted/effective) when
- * its uid is 0, so it can forward signals to a program that switched to
- * another uid. Returns 0 or -errno. */
-int caps_drop_reaper(void);
+/* PID 1, after caps_bound_to_keep: empties every set; keeps only CAP_KILL
+ * (permitted/effective) when its uid is 0, so it can forward signals to a
+ * program that switched to another uid. Returns 0 or -errno. */
+int caps_drop_reaper(const struct policy *p);

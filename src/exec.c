@@ -161,7 +161,7 @@ static void drop_privileges(const struct exec_ctx *c) {
         if (r < 0)
                 sync_fail(c->sync_fd, STAGE_RLIMITS, -r, what);
         set_credentials(c);
-        r = caps_drop(p, !p->no_new_privs);
+        r = caps_drop(p, !p->no_new_privs, true); /* bounding: PID 1 did it before the fork */
         if (r < 0)
                 sync_fail(c->sync_fd, STAGE_CAPABILITIES, -r, NULL);
         if (p->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "fdutil.h"
 #include "sync.h"
 #include "sysfilter.h"
@@ -25,12 +26,19 @@ static _Noreturn void finish(int sync_fd, int status) {
         _exit(128 + WTERMSIG(status));
 }
 
-int reaper_lockdown(void) {
+int reaper_lockdown(const struct policy *p) {
+        int r;
+
         /* Not ptraceable and no core dumps (set before the fork already);
          * /proc/1/fd and /proc/1/mem are unreadable by the program. */
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
                 return -errno;
         /* No capabilities, no_new_privs, a filter of its own. */
+        r = caps_drop_reaper(p);
+        if (r < 0)
+                return r;
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+                return -errno;
         return sysfilter_load_reaper();
 }
 

@@ -6,6 +6,8 @@
 
 #include <sys/types.h>
 
+#include "policy.h"
+
 /* Signals the launcher forwards, NULL... terminated by 0. */
 extern const int reaper_forwarded_signals[];
 
@@ -13,7 +15,7 @@ extern const int reaper_forwarded_signals[];
  * capabilities, no_new_privs and a filter of its own (read, wait4, kill,
  * send, close, exit...). Called before the program may run, so that the
  * program never sees a privileged PID 1. Returns 0 or -errno. */
-int reaper_lockdown(void);
+int reaper_lockdown(const struct policy *p);
 
 /* Never returns. sigfd is a signalfd for SIGCHLD plus the forwarded
  * signals (all blocked); payload is PID 2's pid. reaper_lockdown() first. */

@@ -122,6 +122,12 @@ static _Noreturn void child_main(struct launch *l) {
 
         if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_PDEATHSIG");
+        /* While the parent writes the maps: the bounding set, for PID 1 and
+         * (inherited) the program, down to the keep list. Mounting needs
+         * only the effective set, which this leaves alone. */
+        r = caps_bound_to_keep(p);
+        if (r < 0)
+                sync_fail(l->sync_fd, STAGE_CAPABILITIES, -r, "bounding set");
         if (sync_recv(l->sync_fd, &go) != 1 || go.stage != STAGE_GO)
                 _exit(125); /* the parent is gone or gave up */
 
@@ -175,7 +181,7 @@ static _Noreturn void child_main(struct launch *l) {
         /* PID 1 keeps nothing of the caller's (no terminal, no files) and
          * is locked down before the program may run. */
         (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0]}, 3);
-        r = reaper_lockdown();
+        r = reaper_lockdown(p);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
         /* The root goes to PID 2 last; PID 1 then blocks at once in the

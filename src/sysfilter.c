@@ -49,12 +49,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "bpf_eval.h"
-#include "caps.h"
 #include "value.h"
 
 /* ---- groups (our own lists; names unknown on an arch are skipped) ------ */
@@ -793,11 +791,6 @@ int sysfilter_load_reaper(void) {
 
         if (r < 0)
                 return r;
-        r = caps_drop_reaper();
-        if (r < 0)
-                return r;
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                return negative_errno();
         return prog ? sf_load_prog(prog, len) : seccomp_load(ctx);
 }
 

@@ -17,10 +17,10 @@
  * CAP_SYS_ADMIN. Returns 0 or -errno; a failure must be fatal. */
 int sysfilter_load(const struct policy *p);
 
-/* For PID 1: drops its capabilities (caps_drop_reaper), sets
- * no_new_privs and loads a filter that allows only what the reaper loop
- * needs (read, wait4, kill, send, exit...; everything else ENOSYS).
- * Returns 0 or -errno. */
+/* For PID 1 (reaper_lockdown): loads a filter that allows only what the
+ * reaper loop needs (read, wait4, kill, send, close, exit...; everything
+ * else ENOSYS). Needs no_new_privs set (or CAP_SYS_ADMIN). Returns 0 or
+ * -errno. */
 int sysfilter_load_reaper(void);
 
 struct sock_filter;
