@@ -17,6 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fdutil.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv) __attribute__((weak));
 
@@ -25,45 +27,15 @@ struct counts {
 };
 
 static int read_input(const char *path, uint8_t **ret, size_t *ret_len) {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        size_t cap = 4096, len = 0;
-        uint8_t *buf = NULL;
+        int fd = open(path, O_RDONLY | O_CLOEXEC), r;
+        char *buf = NULL;
 
         if (fd < 0)
                 return -errno;
-        buf = malloc(cap);
-        for (;;) {
-                ssize_t k;
-                if (!buf) {
-                        close(fd);
-                        return -ENOMEM;
-                }
-                if (len == cap) {
-                        uint8_t *n = realloc(buf, cap *= 2);
-                        if (!n) {
-                                free(buf);
-                                close(fd);
-                                return -ENOMEM;
-                        }
-                        buf = n;
-                }
-                k = read(fd, buf + len, cap - len);
-                if (k < 0 && errno == EINTR)
-                        continue;
-                if (k < 0) {
-                        int r = -errno;
-                        free(buf);
-                        close(fd);
-                        return r;
-                }
-                if (k == 0)
-                        break;
-                len += (size_t)k;
-        }
+        r = read_all(fd, 64u << 20, &buf, ret_len);
         close(fd);
-        *ret = buf;
-        *ret_len = len;
-        return 0;
+        *ret = (uint8_t *)buf;
+        return r;
 }
 
 /* Runs one input; returns 0 if it passed. */

@@ -18,12 +18,7 @@
 /* ---- value_parse_cidr ------------------------------------------------------ */
 
 static void test_cidr_edges(void **state) {
-        static const struct {
-                const char *in;
-                int family; /* 0: must fail */
-                unsigned prefix;
-                const char *canon; /* inet_ntop of the address, NULL: skip */
-        } c[] = {
+        static const struct tu_cidr_case c[] = {
                 {"10.0.0.2/24", AF_INET, 24, "10.0.0.2"},
                 {"0.0.0.0/0", AF_INET, 0, "0.0.0.0"},
                 {"255.255.255.255/32", AF_INET, 32, "255.255.255.255"},
@@ -56,27 +51,7 @@ static void test_cidr_edges(void **state) {
         };
         (void)state;
 
-        for (size_t i = 0; i < ELEMENTSOF(c); i++) {
-                int fam = -1;
-                unsigned char a[16];
-                unsigned pre = 999;
-                char text[INET6_ADDRSTRLEN];
-                int r = value_parse_cidr(c[i].in, &fam, a, &pre);
-
-                if (c[i].family == 0) {
-                        if (r != -EINVAL)
-                                fail_msg("value_parse_cidr('%s') = %d, expected -EINVAL", c[i].in, r);
-                        assert_int_equal(fam, -1);
-                        assert_int_equal(pre, 999);
-                        continue;
-                }
-                if (r != 0)
-                        fail_msg("value_parse_cidr('%s') = %d, expected success", c[i].in, r);
-                assert_int_equal(fam, c[i].family);
-                assert_int_equal(pre, c[i].prefix);
-                assert_non_null(inet_ntop(fam, a, text, sizeof(text)));
-                assert_string_equal(text, c[i].canon);
-        }
+        tu_check_cidr(c, ELEMENTSOF(c));
 }
 
 /* An IPv4 result leaves the other 12 bytes zeroed (net.c compares 16). */

@@ -660,20 +660,9 @@ static void test_suggest(void **state) {
 
 /* ---- printing ------------------------------------------------------------- */
 
-static char *print_to_string(const struct policy *p) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-
-        assert_non_null(f);
-        assert_int_equal(policy_print(p, f), 0);
-        fclose(f);
-        return buf;
-}
-
 static void test_print_fresh(void **state) {
         struct policy *p = policy_new();
-        char *out = print_to_string(p);
+        char *out = tu_print_policy(p);
         struct profile_file *f = NULL;
         unsigned line = 0;
         char *msg = NULL;
@@ -710,7 +699,7 @@ static void test_print_values_and_origins(void **state) {
                          0);
         assert_int_equal(policy_set(p, key("profile", "include"), "base", origin_in(p, "/p/demo.conf", 2), true, &err), 0);
         assert_int_equal(policy_set(p, key("limits", "timeout"), "120", origin_in(p, "--timeout", 0), false, &err), 0);
-        out = print_to_string(p);
+        out = tu_print_policy(p);
         assert_contains(out, "# Resolved policy for 'demo'.");
         /* Each value is preceded by a comment saying where it came from. */
         assert_contains(out, "\n# /p/demo.conf:12\nmemory = 1G\n");
@@ -733,7 +722,7 @@ static void test_print_reparse_all_samples(void **state) {
         for (size_t j = 0; j < ELEMENTSOF(samples); j++)
                 if (!streq(samples[j].key, "cpu-quota")) /* cpu and cpu-quota exclude each other */
                         set_ok(p, samples[j].section, samples[j].key, samples[j].value);
-        out1 = print_to_string(p);
+        out1 = tu_print_policy(p);
         if (profile_parse_buffer(out1, strlen(out1), &f, &line, &msg) != 0)
                 fail_msg("printed policy does not parse: line %u: %s\n%s", line, msg, out1);
         for (size_t i = 0; i < f->n; i++) {
@@ -745,7 +734,7 @@ static void test_print_reparse_all_samples(void **state) {
                                  f->entries[i].section, f->entries[i].key, f->entries[i].value, e ? e : "");
         }
         profile_file_free(f);
-        out2 = print_to_string(q);
+        out2 = tu_print_policy(q);
         n1 = tu_normalize_print(out1);
         n2 = tu_normalize_print(out2);
         assert_string_equal(n1, n2);
@@ -758,7 +747,7 @@ static void test_print_reparse_all_samples(void **state) {
 }
 
 static void expect_print_reparses(struct policy *p, const char *value) {
-        char *out = print_to_string(p), *msg = NULL;
+        char *out = tu_print_policy(p), *msg = NULL;
         struct profile_file *f = NULL;
         unsigned line = 0;
 

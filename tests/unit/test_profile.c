@@ -959,17 +959,6 @@ static const char rich_main[] = "# A rich profile touching every kind of key.\n"
                                 "keep = CAP_NET_BIND_SERVICE\n"
                                 "no-new-privs = yes\n";
 
-static char *print_str(const struct policy *p) {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-
-        assert_non_null(f);
-        assert_int_equal(policy_print(p, f), 0);
-        fclose(f);
-        return buf;
-}
-
 static void assert_same_values(const struct policy *a, const struct policy *b) {
         for (size_t i = 0; i < policy_n_keys; i++) {
                 const struct key_def *k = &policy_keys[i];
@@ -1011,11 +1000,11 @@ static void test_print_round_trip(void **state) {
         assert_true(p->pids == 128);
         assert_string_equal(p->cwd, "/home/tester/work");
 
-        out1 = print_str(p);
+        out1 = tu_print_policy(p);
         assert_contains(out1, "\n# include = base\n");
         printed = tu_write(fx->root, "printed/rich.conf", out1);
         q = load_ok(fx, "other", printed);
-        out2 = print_str(q);
+        out2 = tu_print_policy(q);
         n1 = tu_normalize_print(out1);
         n2 = tu_normalize_print(out2);
         assert_string_equal(n1, n2);
@@ -1046,7 +1035,7 @@ static void test_print_round_trip_expanded_values(void **state) {
         put(fx->d1, "p.conf", "[process]\ncwd = ~${HOME}\n");
         p = load_ok(fx, "p", NULL);
         assert_string_equal(p->cwd, "~/home/tester");
-        out = print_str(p);
+        out = tu_print_policy(p);
         printed = tu_write(fx->root, "printed/p.conf", out);
         q = load_ok(fx, "x", printed);
         assert_string_equal(q->cwd, p->cwd);
@@ -1071,7 +1060,7 @@ static void test_print_long_expanded_value_reloads(void **state) {
         put(fx->d1, "p.conf", text);
         p = load_ok(fx, "p", NULL);
         assert_int_equal(strlen(p->cwd), 27 * strlen("/home/tester"));
-        out = print_str(p);
+        out = tu_print_policy(p);
         printed = tu_write(fx->root, "printed/p.conf", out);
         err = load_err(fx, "x", printed);
         assert_contains(err, "line too long");
@@ -1160,7 +1149,7 @@ static void test_override_origin_printed(void **state) {
         (void)state;
 
         assert_int_equal(profile_apply_override(p, "limits.memory=2G", "--memory", &test_vars, &err), 0);
-        out = print_str(p);
+        out = tu_print_policy(p);
         assert_contains(out, "\n# --memory\nmemory = 2G\n");
         free(out);
         policy_free(p);

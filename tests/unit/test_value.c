@@ -323,11 +323,7 @@ static void test_cpu_quota(void **state) {
 /* ---- addresses -------------------------------------------------------------- */
 
 static void test_cidr(void **state) {
-        static const struct {
-                const char *in;
-                int family; /* 0: must fail */
-                unsigned prefix;
-        } c[] = {
+        static const struct tu_cidr_case c[] = {
                 {"10.0.0.2/24", AF_INET, 24},
                 {"10.0.0.2/0", AF_INET, 0},
                 {"10.0.0.2/32", AF_INET, 32},
@@ -353,23 +349,7 @@ static void test_cidr(void **state) {
         };
         (void)state;
 
-        for (size_t i = 0; i < ELEMENTSOF(c); i++) {
-                int fam = -1;
-                unsigned char a[16];
-                unsigned pre = 999;
-                int r = value_parse_cidr(c[i].in, &fam, a, &pre);
-                if (c[i].family == 0) {
-                        if (r != -EINVAL)
-                                fail_msg("value_parse_cidr('%s') = %d, expected -EINVAL", c[i].in, r);
-                        assert_int_equal(fam, -1);
-                        assert_int_equal(pre, 999);
-                        continue;
-                }
-                if (r != 0)
-                        fail_msg("value_parse_cidr('%s') = %d, expected success", c[i].in, r);
-                assert_int_equal(fam, c[i].family);
-                assert_int_equal(pre, c[i].prefix);
-        }
+        tu_check_cidr(c, ELEMENTSOF(c));
 
         {
                 int fam;

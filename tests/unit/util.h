@@ -22,8 +22,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 
 #include <cmocka.h>
+
+#include "policy.h"
+#include "value.h"
 
 #define TU_UNUSED __attribute__((unused))
 
@@ -204,4 +208,52 @@ TU_UNUSED static char *tu_normalize_print(const char *text) {
         }
         *o = 0;
         return out;
+}
+
+/* ---- CIDR tables ---------------------------------------------------------- */
+
+struct tu_cidr_case {
+        const char *in;
+        int family;        /* 0: must fail with -EINVAL, outputs untouched */
+        unsigned prefix;
+        const char *canon; /* inet_ntop of the address; NULL: not checked */
+};
+
+/* Runs value_parse_cidr over a table (test_value.c, test_net.c). */
+TU_UNUSED static void tu_check_cidr(const struct tu_cidr_case *c, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                int fam = -1;
+                unsigned char a[16];
+                unsigned pre = 999;
+                char text[INET6_ADDRSTRLEN];
+                int r = value_parse_cidr(c[i].in, &fam, a, &pre);
+
+                if (c[i].family == 0) {
+                        if (r != -EINVAL)
+                                fail_msg("value_parse_cidr('%s') = %d, expected -EINVAL", c[i].in, r);
+                        assert_int_equal(fam, -1);
+                        assert_int_equal(pre, 999);
+                        continue;
+                }
+                if (r != 0)
+                        fail_msg("value_parse_cidr('%s') = %d, expected success", c[i].in, r);
+                assert_int_equal(fam, c[i].family);
+                assert_int_equal(pre, c[i].prefix);
+                if (c[i].canon) {
+                        assert_non_null(inet_ntop(fam, a, text, sizeof(text)));
+                        assert_string_equal(text, c[i].canon);
+                }
+        }
+}
+
+/* policy_print of p into an allocated string (the caller frees it). */
+TU_UNUSED static char *tu_print_policy(const struct policy *p) {
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+
+        assert_non_null(f);
+        assert_int_equal(policy_print(p, f), 0);
+        fclose(f);
+        return buf;
 }
