@@ -61,14 +61,17 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n) {
         return h;
 }
 
-void net_host_ifname(const char *id, unsigned attempt, char buf[16]) {
+void net_host_ifname(const char *id, uint32_t pid, unsigned attempt, char buf[16]) {
         uint64_t h = fnv1a(0xcbf29ce484222325ULL, id, strlen(id));
+        unsigned char salt[9] = {0,
+                                 (unsigned char)pid, (unsigned char)(pid >> 8), (unsigned char)(pid >> 16),
+                                 (unsigned char)(pid >> 24),
+                                 (unsigned char)attempt, (unsigned char)(attempt >> 8),
+                                 (unsigned char)(attempt >> 16), (unsigned char)(attempt >> 24)};
 
-        if (attempt > 0) {
-                unsigned char salt[5] = {0, (unsigned char)attempt, (unsigned char)(attempt >> 8),
-                                         (unsigned char)(attempt >> 16), (unsigned char)(attempt >> 24)};
-                h = fnv1a(h, salt, sizeof(salt));
-        }
+        /* The 0 byte separates id from the numbers: no id is a prefix
+         * of another's salted input. */
+        h = fnv1a(h, salt, sizeof(salt));
         snprintf(buf, 16, NET_IFNAME_PREFIX "%012" PRIx64, h >> 16);
 }
 _Static_assert(sizeof(NET_IFNAME_PREFIX) - 1 + 12 < IFNAMSIZ, "host end name fits IFNAMSIZ");
@@ -688,15 +691,19 @@ static int create_pair(struct net_nl *n, const char *id, pid_t pid, int br, uint
         char name[16];
         int r = -EEXIST;
 
-        /* Deterministic per id; a taken name (same id twice, or a hash
-         * collision) moves on to the next candidate. */
-        for (unsigned attempt = 0; attempt < 8 && r == -EEXIST; attempt++) {
-                net_host_ifname(id, attempt, name);
+        /* Per id and PID 1: concurrent sandboxes of one id differ by pid;
+         * a taken name (a hash collision, or an interface someone named
+         * like ours) moves on to the next candidate. */
+        for (unsigned attempt = 0; attempt < NET_IFNAME_ATTEMPTS && r == -EEXIST; attempt++) {
+                net_host_ifname(id, (uint32_t)pid, attempt, name);
                 r = veth_create(n, name, pid, br, mtu);
         }
         if (r == -EPERM || r == -EACCES)
                 return set_error(ret_error, r, "network mode veth needs CAP_NET_ADMIN in the host network namespace "
                             "(run as root); use --net none (loopback only) or --net host instead");
+        if (r == -EEXIST)
+                return set_error(ret_error, r, "no free name for the veth's host end: %d candidates ('%s' the last) "
+                            "already exist in the host network namespace", NET_IFNAME_ATTEMPTS, name);
         if (r < 0)
                 return set_error(ret_error, r, "failed to create the veth pair '%s': %s", name, strerror(-r));
         /* SIOCGIFINDEX, not RTM_GETLINK: no wait for the RTNL lock, which

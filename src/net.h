@@ -15,6 +15,7 @@
 #define NET_MAX_ADDRESSES 16 /* [network] address entries (policy_validate) */
 #define NET_MAX_LEASES (NET_MAX_ADDRESSES + 1) /* plus host-address */
 #define NET_IFNAME_PREFIX "sbx"
+#define NET_IFNAME_ATTEMPTS 16 /* host end names tried (net_host_ifname) */
 #define NET_PEER_IFNAME "eth0"
 /* address = auto without a bridge: /30 links from this pool. */
 #define NET_AUTO_POOL "10.231.0.0/16"
@@ -54,10 +55,13 @@ int net_veth_available(void);
 
 /* ---- pure helpers, exported for the unit tests -------------------------- */
 
-/* Host end name for sandbox `id`: "sbx" + 12 hex digits of a 64-bit FNV-1a
- * hash of id and attempt (attempt 0 first, the next on a name collision).
- * Always fits IFNAMSIZ. buf must hold 16 bytes. */
-void net_host_ifname(const char *id, unsigned attempt, char buf[16]);
+/* Host end name for sandbox `id` whose PID 1 is `pid` (in the launcher's
+ * PID namespace): "sbx" + 12 hex digits of a 64-bit FNV-1a hash of id, pid
+ * and attempt (attempt 0 first, the next on a name collision). The pid
+ * makes concurrent sandboxes of one id differ; it is unique among running
+ * sandboxes, and a veth dies with its sandbox's network namespace. Always
+ * fits IFNAMSIZ. buf must hold 16 bytes. */
+void net_host_ifname(const char *id, uint32_t pid, unsigned attempt, char buf[16]);
 /* libnl's negative error code -> -errno (one table). 0 stays 0. */
 int net_errno_from_nl(int nl_err);
 /* resolv.conf text for the name servers (allocated). Returns 0 or -ENOMEM. */

@@ -438,6 +438,29 @@ test_veth_cleanup_paths() {
 	assert_exit 0 nsbx "${VETH[@]}" "${net[@]}" "$IPROBE" exit 0
 }
 
+# Issue 12 item 13: host end names come from the id and PID 1's pid, so
+# twelve sandboxes of one --id run side by side (there were 8 names per id).
+test_veth_same_id_concurrent() {
+	require_veth_root
+	local i n pids=()
+	for ((i = 0; i < 12; i++)); do
+		nsbx_bg "$TEST_TMP/s$i" "${VETH[@]}" --id same-id "$IPROBE" wait-signal 30
+		pids+=("$BG_PID")
+	done
+	for ((i = 0; i < 12; i++)); do
+		wait_for "$TEST_TMP/s$i" '^ready$' 20 || { show_bg "$TEST_TMP/s$i"; fail "sandbox $i of 12 did not start"; }
+	done
+	n=$(veths | wc -l)
+	assert_eq 12 "$n" "veths of 12 sandboxes with one id"
+	for ((i = 0; i < 12; i++)); do
+		kill -TERM "${pids[i]}"
+		wait_exit "${pids[i]}" 10
+		assert_eq 0 "$RC" "sandbox $i after SIGTERM"
+		assert_contains "$(cat "$TEST_TMP/s$i")" "got=SIGTERM"
+	done
+	wait_no_veth 5 || fail "veth left behind: $(veths)"
+}
+
 test_veth_bad_input_125() {
 	require_veth_root
 	net_in ip link add sbxt-v0 type veth peer name sbxt-v1

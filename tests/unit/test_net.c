@@ -221,8 +221,8 @@ static void test_host_ifname(void **state) {
         char long_id[300];
         (void)state;
 
-        net_host_ifname("firefox-1234", 0, a);
-        net_host_ifname("firefox-1234", 0, b);
+        net_host_ifname("firefox-1234", 4242, 0, a);
+        net_host_ifname("firefox-1234", 4242, 0, b);
         assert_string_equal(a, b); /* deterministic */
         assert_int_equal(strlen(a), 15);
         assert_true(strlen(a) < IFNAMSIZ);
@@ -230,31 +230,35 @@ static void test_host_ifname(void **state) {
         for (const char *s = a + 3; *s; s++)
                 assert_non_null(strchr("0123456789abcdef", *s));
 
-        net_host_ifname("firefox-1235", 0, c);
+        net_host_ifname("firefox-1235", 4242, 0, c);
         assert_string_not_equal(a, c);
-        net_host_ifname("firefox-1234", 1, c); /* the next candidate differs */
+        net_host_ifname("firefox-1234", 4243, 0, c); /* same id, another sandbox */
         assert_string_not_equal(a, c);
-        net_host_ifname("firefox-1234", 2, b);
+        net_host_ifname("firefox-1234", 4242, 1, c); /* the next candidate differs */
+        assert_string_not_equal(a, c);
+        net_host_ifname("firefox-1234", 4242, 2, b);
         assert_string_not_equal(b, c);
 
         memset(long_id, 'x', sizeof(long_id) - 1);
         long_id[sizeof(long_id) - 1] = 0;
-        net_host_ifname(long_id, 0, a);
+        net_host_ifname(long_id, 1, 0, a);
         assert_int_equal(strlen(a), 15);
-        net_host_ifname("", 0, a);
+        net_host_ifname("", 0, 0, a);
         assert_int_equal(strlen(a), 15);
 
-        /* No collisions among 20000 ids of one shape. */
+        /* No collisions among 20000 ids of one shape, nor among 20000
+         * sandboxes of one id (issue 12 item 13: 8 names per id). */
         enum { N = 20000 };
-        char (*names)[16] = calloc(N, 16);
+        char (*names)[16] = calloc(2 * N, 16);
         assert_non_null(names);
         for (int i = 0; i < N; i++) {
                 char id[32];
                 snprintf(id, sizeof(id), "app-%d", i);
-                net_host_ifname(id, 0, names[i]);
+                net_host_ifname(id, 1000, 0, names[i]);
+                net_host_ifname("same-id", (uint32_t)(1000 + i), 0, names[N + i]);
         }
-        qsort(names, N, 16, (int (*)(const void *, const void *))strcmp);
-        for (int i = 1; i < N; i++)
+        qsort(names, 2 * N, 16, (int (*)(const void *, const void *))strcmp);
+        for (int i = 1; i < 2 * N; i++)
                 assert_string_not_equal(names[i - 1], names[i]);
         free(names);
 }
