@@ -18,6 +18,7 @@
 #include "net.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -47,6 +48,7 @@
 
 #include "fdutil.h"
 #include "macro.h"
+#include "sync.h"
 #include "value.h"
 
 /* ---- pure helpers -------------------------------------------------------- */
@@ -443,8 +445,15 @@ out:
 /* ---- address leases ------------------------------------------------------------
  * One file per address in NET_LEASE_DIR, named "NETNS-ADDRESS" (NETNS: the
  * host network namespace's inode, so throwaway namespaces do not collide),
- * held with flock() while the launcher lives. A file nobody holds is stale
- * (its launcher died) and is taken over. */
+ * locked with flock(). The lock belongs to the open file description,
+ * which the launcher shares with the sandbox's PID 1 (the fds go along
+ * with "go", sandbox.c): a lease lasts until the last of the two ends, so
+ * a SIGKILLed launcher of a die-with-parent = no sandbox does not free the
+ * address while the sandbox runs. A file whose lock is free is stale: the
+ * launcher removes its own at exit, and the next launch that leases an
+ * address removes those a killed launcher left (leases_sweep). Planners
+ * hold a lock on the directory itself, so a sweep never races a take. */
+_Static_assert(NET_MAX_LEASES <= SYNC_MAX_FDS, "the leases fit one message to PID 1");
 
 struct net_leases {
         int dirfd;        /* -1: no lease directory (explicit addresses only) */
@@ -469,10 +478,44 @@ static int open_private_dir(int dirfd, const char *name) {
         return fd;
 }
 
+/* Whether fd is the file now at dirfd/name (not an unlinked one). */
+static bool lease_is_current(int dirfd, const char *name, int fd) {
+        struct stat a, b;
+
+        return fstat(fd, &a) == 0 && fstatat(dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(a.st_mode) &&
+               a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* Removes the lease files nobody holds (their launcher and sandbox are
+ * gone). Called with the directory locked; best effort. */
+static void leases_sweep(int dirfd) {
+        int dup = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+        DIR *d = dup >= 0 ? fdopendir(dup) : NULL;
+        struct dirent *de;
+
+        if (!d) {
+                safe_close(dup);
+                return;
+        }
+        while ((de = readdir(d))) {
+                int fd;
+                if (de->d_name[0] == '.')
+                        continue;
+                fd = openat(dirfd, de->d_name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+                if (fd < 0)
+                        continue;
+                if (flock(fd, LOCK_EX | LOCK_NB) == 0 && lease_is_current(dirfd, de->d_name, fd))
+                        (void)unlinkat(dirfd, de->d_name, 0);
+                safe_close(fd);
+        }
+        closedir(d);
+}
+
 static int leases_open(struct net_leases *l) {
         _cleanup_close_ int run = open("/run", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         _cleanup_close_ int top = -1;
         struct stat st;
+        int r;
 
         l->dirfd = -1;
         if (stat("/proc/thread-self/ns/net", &st) < 0)
@@ -484,13 +527,24 @@ static int leases_open(struct net_leases *l) {
         if (top < 0)
                 return top;
         l->dirfd = open_private_dir(top, "net");
-        return l->dirfd < 0 ? l->dirfd : 0;
+        if (l->dirfd < 0)
+                return l->dirfd;
+        /* Held until plan_addresses closes the directory (the launcher's
+         * signals are blocked: no EINTR). */
+        while ((r = flock(l->dirfd, LOCK_EX)) < 0 && errno == EINTR)
+                ;
+        if (r < 0) {
+                r = negative_errno();
+                l->dirfd = safe_close(l->dirfd);
+                return r;
+        }
+        leases_sweep(l->dirfd);
+        return 0;
 }
 
 /* Takes the lease for ip into ctx: 0, -EBUSY if another sandbox holds it. */
 static int lease_take(const struct net_leases *l, struct net_ctx *ctx, const struct net_ip *ip) {
         char text[INET6_ADDRSTRLEN], *name;
-        struct stat a, b;
 
         if (l->dirfd < 0)
                 return 0;
@@ -499,7 +553,9 @@ static int lease_take(const struct net_leases *l, struct net_ctx *ctx, const str
         name = ctx->lease_names[ctx->n_leases];
         snprintf(name, sizeof(ctx->lease_names[0]), "%lu-%s", l->ns, ip_text(ip, text));
         for (;;) {
-                int fd = openat(l->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+                /* 0600: only root may open it, and so hold a lease with a
+                 * lock of its own (it was 0644: anyone). */
+                int fd = openat(l->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
                 if (fd < 0)
                         return negative_errno();
                 if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -509,8 +565,7 @@ static int lease_take(const struct net_leases *l, struct net_ctx *ctx, const str
                 }
                 /* The holder unlinks before it unlocks: retry if we locked an
                  * unlinked file. */
-                if (fstat(fd, &a) == 0 && fstatat(l->dirfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-                    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                if (lease_is_current(l->dirfd, name, fd)) {
                         ctx->lease_fds[ctx->n_leases++] = fd;
                         return 0;
                 }

@@ -27,7 +27,7 @@ struct net_ctx {
         char host_ifname[16]; /* host end of the veth, "" if none */
         int host_ifindex;
         size_t n_leases;
-        int lease_fds[NET_MAX_LEASES]; /* flock()ed while the sandbox runs */
+        int lease_fds[NET_MAX_LEASES]; /* flock()ed; also held by PID 1 */
         char lease_names[NET_MAX_LEASES][80]; /* in NET_LEASE_DIR */
 };
 #define NET_CTX_INIT {{0}}
@@ -39,6 +39,11 @@ struct net_ctx {
  * the host side. Rolls back everything on failure; *ret_error then says
  * why in one line (allocated, may be NULL on ENOMEM). Returns 0 or -errno. */
 int net_setup_parent(const struct policy *p, const char *id, int child_pid, struct net_ctx *ctx, char **ret_error);
+/* The lease fds go to the sandbox's PID 1 with "go" (sync_send_fds): the
+ * lock lives in their shared open file description, so a lease lasts as
+ * long as the launcher or the sandbox, whichever ends last. Lease files
+ * a killed launcher leaves are removed by the next launch that leases
+ * an address. */
 /* Deletes the host end if it still exists and releases the leases. Safe
  * on a zeroed context and when called twice. */
 void net_cleanup_parent(struct net_ctx *ctx);

@@ -119,6 +119,9 @@ static _Noreturn void child_main(struct launch *l) {
         bool gone = false;
         pid_t pid;
         int sigfd, pv[2], r;
+        /* kept: sigfd, sync_fd, pv[0], then the leases "go" brings */
+        int keep[3 + SYNC_MAX_FDS];
+        size_t n_leases = 0;
 
         if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_PDEATHSIG");
@@ -128,7 +131,9 @@ static _Noreturn void child_main(struct launch *l) {
         r = caps_bound_to_keep(p);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_CAPABILITIES, -r, "bounding set");
-        if (sync_recv(l->sync_fd, &go) != 1 || go.stage != STAGE_GO)
+        /* "go" brings the veth address leases: PID 1 holds them until the
+         * sandbox ends, even if the launcher is killed first (net.h). */
+        if (sync_recv_fds(l->sync_fd, &go, keep + 3, SYNC_MAX_FDS, &n_leases) != 1 || go.stage != STAGE_GO)
                 _exit(125); /* the parent is gone or gave up */
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pv) < 0)
@@ -180,7 +185,8 @@ static _Noreturn void child_main(struct launch *l) {
                 sync_fail(l->sync_fd, STAGE_MOUNTS, -r, "statx of the new root");
         /* PID 1 keeps nothing of the caller's (no terminal, no files) and
          * is locked down before the program may run. */
-        (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0]}, 3);
+        keep[0] = sigfd, keep[1] = l->sync_fd, keep[2] = pv[0];
+        (void)fd_close_except(keep, 3 + n_leases);
         r = reaper_lockdown(p);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
@@ -529,7 +535,7 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 r = log_error_errno(timer_fd, "Failed to start the timeout: %m");
                 goto out_kill;
         }
-        r = sync_send(parent_fd, STAGE_GO, 0, 0, NULL);
+        r = sync_send_fds(parent_fd, STAGE_GO, net.lease_fds, net.n_leases);
         if (r < 0 && r != -EPIPE && r != -ECONNRESET) {
                 log_error_errno(r, "Failed to start the sandbox: %m");
                 goto out_kill;

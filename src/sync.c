@@ -47,6 +47,70 @@ int sync_recv(int fd, struct sync_msg *m) {
         return 1;
 }
 
+int sync_send_fds(int fd, int stage, const int *fds, size_t n) {
+        struct sync_msg m = {.stage = stage};
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+        } c = {0};
+        struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+        ssize_t k;
+
+        if (n > SYNC_MAX_FDS)
+                return -E2BIG;
+        if (n > 0) {
+                mh.msg_control = c.buf;
+                mh.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+                c.h.cmsg_level = SOL_SOCKET;
+                c.h.cmsg_type = SCM_RIGHTS;
+                c.h.cmsg_len = CMSG_LEN(sizeof(int) * n);
+                memcpy(CMSG_DATA(&c.h), fds, sizeof(int) * n);
+        }
+        do
+                k = sendmsg(fd, &mh, MSG_NOSIGNAL);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return negative_errno();
+        return k == (ssize_t)sizeof(m) ? 0 : -EIO;
+}
+
+int sync_recv_fds(int fd, struct sync_msg *m, int *ret_fds, size_t max, size_t *ret_n) {
+        union {
+                struct cmsghdr h;
+                char buf[CMSG_SPACE(sizeof(int) * SYNC_MAX_FDS)];
+        } c;
+        struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
+        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = c.buf, .msg_controllen = sizeof(c.buf)};
+        size_t n = 0;
+        ssize_t k;
+
+        do
+                k = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return negative_errno();
+        for (struct cmsghdr *h = CMSG_FIRSTHDR(&mh); h; h = CMSG_NXTHDR(&mh, h)) {
+                if (h->cmsg_level != SOL_SOCKET || h->cmsg_type != SCM_RIGHTS)
+                        continue;
+                for (size_t i = 0; i < (h->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
+                        int got;
+                        memcpy(&got, CMSG_DATA(h) + i * sizeof(int), sizeof(int));
+                        if (n < max)
+                                ret_fds[n++] = got;
+                        else
+                                close(got);
+                }
+        }
+        *ret_n = n;
+        if (k == 0)
+                return 0;
+        if (k != (ssize_t)sizeof(*m) || (mh.msg_flags & MSG_CTRUNC))
+                return -EBADMSG;
+        m->detail[sizeof(m->detail) - 1] = 0;
+        return 1;
+}
+
 const char *sync_stage_name(int stage) {
         static const char *const names[] = {
                 [STAGE_GO] = "start",

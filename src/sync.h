@@ -6,6 +6,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum sync_stage {
         STAGE_GO = 1,      /* parent -> child: maps written, go on */
@@ -36,6 +37,13 @@ struct sync_msg {
 int sync_send(int fd, int stage, int err, int status, const char *detail);
 /* Receives one message: 1 got one, 0 EOF, -errno on error. */
 int sync_recv(int fd, struct sync_msg *m);
+/* The same with up to SYNC_MAX_FDS descriptors attached (SCM_RIGHTS):
+ * the parent hands PID 1 what it must hold for the sandbox's lifetime
+ * (the veth address leases) along with "go". The received fds are
+ * close-on-exec; *ret_n says how many (0 when none came). */
+#define SYNC_MAX_FDS 32
+int sync_send_fds(int fd, int stage, const int *fds, size_t n);
+int sync_recv_fds(int fd, struct sync_msg *m, int *ret_fds, size_t max, size_t *ret_n);
 const char *sync_stage_name(int stage);
 
 /* Child side: report {stage, errno, detail} and _exit(125). */

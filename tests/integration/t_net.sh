@@ -438,6 +438,49 @@ test_veth_cleanup_paths() {
 	assert_exit 0 nsbx "${VETH[@]}" "${net[@]}" "$IPROBE" exit 0
 }
 
+# Issue 12 item 12: the lease lives as long as the sandbox. Launcher A
+# (die-with-parent = no) is SIGKILLed while its program runs: its PID 1
+# still holds the lease, so B gets another address; once A's sandbox is
+# gone, the next launch that leases an address removes A's stale file.
+test_veth_lease_outlives_launcher() {
+	require_veth_root
+	net_in ip link add sbxt-br1 type bridge || skip "cannot create a bridge"
+	net_in ip addr add 10.52.0.1/24 dev sbxt-br1
+	net_in ip link set sbxt-br1 up
+	local br=(--set network.bridge=sbxt-br1 --set network.address=auto) ns_ino m a_pid a_addr b_addr
+	ns_ino=$(stat -L -c %i "/proc/$NET_NS_PID/ns/net")
+	m=$(marker_new)
+	# shellcheck disable=SC2016 # $0 and $1 are expanded by the inner shell
+	nsbx_bg "$TEST_TMP/a" "${VETH[@]}" "${br[@]}" --set process.die-with-parent=no /bin/sh -c \
+		'ip -o -4 addr show eth0; echo ready; exec "$0" sleep 60 "$1"' "$IPROBE" "$m"
+	a_pid=$BG_PID
+	wait_for "$TEST_TMP/a" '^ready$' 10 || { show_bg "$TEST_TMP/a"; fail "sandbox A did not start"; }
+	a_addr=$(grep -oE 'inet 10\.52\.0\.[0-9]+' "$TEST_TMP/a" | cut -d' ' -f2)
+	[[ -n $a_addr ]] || { show_bg "$TEST_TMP/a"; fail "no address in A's output"; }
+	[[ -e /run/sandbox/net/$ns_ino-$a_addr ]] || fail "no lease file for A's $a_addr"
+
+	kill -KILL "$a_pid"
+	wait "$a_pid" 2>/dev/null
+	marker_pids "$m" >/dev/null || fail "A's program died with its launcher (die-with-parent = no)"
+
+	assert_exit 0 nsbx "${VETH[@]}" "${br[@]}" /bin/sh -c 'ip -o -4 addr show eth0'
+	b_addr=$(grep -oE 'inet 10\.52\.0\.[0-9]+' <<<"$OUT" | cut -d' ' -f2)
+	[[ -n $b_addr ]] || fail "no address in B's output"
+	assert_ne "$a_addr" "$b_addr" "B's address while A's sandbox runs"
+	marker_pids "$m" >/dev/null || fail "A's program is gone before B's check ended"
+
+	# End A's sandbox (each of its processes by pid: PID 1 and the program).
+	local pid
+	for pid in $(marker_pids "$m"); do kill -KILL "$pid" 2>/dev/null; done
+	wait_marker_gone "$m" 5 || fail "A's sandbox survived SIGKILL: $(describe_marker "$m")"
+	wait_no_veth 5 || fail "A's veth outlived its sandbox: $(veths)"
+	# Documented: the stale file stays until the next launch that leases.
+	assert_exit 0 nsbx "${VETH[@]}" --set network.address=10.52.9.9/24 "$IPROBE" exit 0
+	[[ ! -e /run/sandbox/net/$ns_ino-$a_addr ]] || fail "stale lease $ns_ino-$a_addr not reclaimed"
+	[[ ! -e /run/sandbox/net/$ns_ino-$b_addr ]] || fail "B's lease left behind"
+	[[ ! -e /run/sandbox/net/$ns_ino-10.52.9.9 ]] || fail "the last launch's lease left behind"
+}
+
 # Issue 12 item 13: host end names come from the id and PID 1's pid, so
 # twelve sandboxes of one --id run side by side (there were 8 names per id).
 test_veth_same_id_concurrent() {
