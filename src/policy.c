@@ -12,6 +12,7 @@
 #include <sys/socket.h> /* AF_INET, AF_INET6 for the [network] checks */
 
 #include "caps.h"
+#include "sockfam.h"
 #include "sysfilter.h"
 #include "value.h"
 
@@ -440,6 +441,13 @@ static int parse_bridge(struct policy *p, const struct key_def *k, const char *v
         return set_string(p, k, v);
 }
 
+/* [network] protocol: a comma-separated list of socket family names. */
+static int check_protocol(struct policy *p _unused_, const struct key_def *k _unused_, const char *v, char **msg) {
+        sockfam_mask m = 0;
+
+        return sockfam_parse(v, &m, msg);
+}
+
 static char *print_u32(const struct policy *p, const struct key_def *k) {
         return strprintf("%" PRIu32, *(const uint32_t *)((const char *)p + k->offset));
 }
@@ -514,6 +522,9 @@ const struct key_def policy_keys[] = {
          "Default route inside via this address (with address = auto: the host end or the bridge)."},
         LIST("network", "dns", dns, check_ip, 0, "Name server for a private read-only /etc/resolv.conf inside (up to 3)."),
         {"network", "mtu", KT_U32, OFF(mtu), 0, NULL, NULL, "", "MTU of both veth ends (68..65535, 1280 with IPv6)."},
+        LIST("network", "protocol", protocol, check_protocol, KF_SECURITY | KF_NOEXPAND,
+             "Socket families the program may create, e.g. unix,inet,inet6 (others fail with EAFNOSUPPORT); "
+             "unset: unix,inet,inet6,netlink with mode none, and packet too with host and veth."),
 
         {"limits", "memory", KT_SIZE, OFF(memory), 0, NULL, NULL, "", "memory.max of the sandbox's cgroup."},
         {"limits", "memory-swap", KT_SPECIAL, OFF(memory_swap), 0, parse_memory_swap, print_size_raw, "",

@@ -70,6 +70,7 @@ struct policy {
         char *gateway;
         struct strlist dns;
         uint32_t mtu; /* 0: kernel default */
+        struct strlist protocol; /* socket families (sockfam.h); empty: per mode */
 
         /* [limits]; 0 means "no limit" for every field */
         uint64_t memory, memory_swap;

@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #include "bpf_eval.h"
+#include "sockfam.h"
 #include "value.h"
 
 /* ---- groups (our own lists; names unknown on an arch are skipped) ------ */
@@ -748,16 +749,24 @@ const struct sock_filter *sysfilter_precompiled(const struct policy *p, unsigned
         return NULL;
 }
 
+int sysfilter_family_program(const struct policy *p, struct sock_filter *buf, size_t cap) {
+        return sockfam_program(sockfam_allowed(p), seccomp_arch_native(), !p->block_secondary_arch, buf, cap);
+}
+
 bool sysfilter_allows(const struct policy *p, struct seccomp_data *calls, size_t n) {
+        struct sock_filter fam[SOCKFAM_MAX_INSNS];
+        int n_fam = sysfilter_family_program(p, fam, ELEMENTSOF(fam));
         unsigned short len = 0;
         const struct sock_filter *prog = sysfilter_precompiled(p, &len);
 
-        if (!prog)
+        if (!prog || n_fam < 0)
                 return false;
         for (size_t i = 0; i < n; i++) {
                 calls[i].arch = seccomp_arch_native();
                 struct bpf_result r = bpf_eval(prog, len, &calls[i]);
-                if (r.bad || r.ret != SECCOMP_RET_ALLOW)
+                struct bpf_result f = n_fam ? bpf_eval(fam, (size_t)n_fam, &calls[i])
+                                            : (struct bpf_result){.ret = SECCOMP_RET_ALLOW};
+                if (r.bad || r.ret != SECCOMP_RET_ALLOW || f.bad || f.ret != SECCOMP_RET_ALLOW)
                         return false;
         }
         return true;
@@ -771,12 +780,26 @@ static int sf_load_prog(const struct sock_filter *prog, unsigned short len) {
         return 0;
 }
 
+/* The socket-family filter first: the syscall filter may deny seccomp(2)
+ * itself, and, loaded last, its errno wins a tie (a profile without
+ * sockets keeps answering EPERM). */
+static int sf_load_family(const struct policy *p) {
+        struct sock_filter prog[SOCKFAM_MAX_INSNS];
+        int n = sysfilter_family_program(p, prog, ELEMENTSOF(prog));
+
+        if (n <= 0)
+                return n;
+        return sf_load_prog(prog, (unsigned short)n);
+}
+
 int sysfilter_load(const struct policy *p) {
         _cleanup_(sf_ctx_freep) scmp_filter_ctx ctx = NULL;
         unsigned short len = 0;
         const struct sock_filter *prog = sysfilter_precompiled(p, &len);
-        int r;
+        int r = sf_load_family(p);
 
+        if (r < 0)
+                return r;
         if (prog)
                 return sf_load_prog(prog, len);
         r = sf_build(p, &ctx);
@@ -928,6 +951,7 @@ static const char *sf_action_text(uint32_t action, char *buf, size_t n) {
 }
 
 int sysfilter_print_policy(const struct policy *p, FILE *f) {
+        _cleanup_free_ char *fam = NULL;
         struct sf_plan pl;
         char buf[32];
         size_t allowed, denied;
@@ -950,6 +974,9 @@ int sysfilter_print_policy(const struct policy *p, FILE *f) {
         }
         sf_print_names(f, &pl, SF_NOSYS, "errno ENOSYS (libc falls back)");
         sf_plan_done(&pl);
+        fam = sockfam_mask_text(sockfam_allowed(p));
+        fprintf(f, "#   socket families%s: %s; others: errno EAFNOSUPPORT.\n",
+                p->protocol.n ? "" : " (default of the network mode)", fam ? fam : "?");
         return ferror(f) ? -EIO : 0;
 }
 

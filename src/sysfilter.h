@@ -7,12 +7,14 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "policy.h"
 
-/* Builds the filter the policy asks for and loads it. Does not set
+/* Builds the filter the policy asks for and loads it, after the
+ * socket-family filter (sysfilter_family_program). Does not set
  * no_new_privs (exec.c does, per policy); without it the caller needs
  * CAP_SYS_ADMIN. Returns 0 or -errno; a failure must be fatal. */
 int sysfilter_load(const struct policy *p);
@@ -29,6 +31,11 @@ struct seccomp_data;
  * calls (nr and args; the native architecture is filled in): the payload
  * can then load it before it makes them. false when unsure. */
 bool sysfilter_allows(const struct policy *p, struct seccomp_data *calls, size_t n);
+
+/* The socket-family filter of the policy ([network] protocol, see
+ * sockfam.h), which sysfilter_load stacks under the syscall filter: its
+ * length (0: every family allowed, no filter), or -E2BIG. */
+int sysfilter_family_program(const struct policy *p, struct sock_filter *buf, size_t cap);
 
 /* The build-time compiled program for the policy's filter (p == NULL: the
  * reaper's), or NULL when the policy needs libseccomp at run time. */

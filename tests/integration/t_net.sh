@@ -223,6 +223,50 @@ test_host_shares_namespace() {
 	assert_eq "$(readlink "/proc/$NET_NS_PID/ns/net" | tr -dc 0-9)" "$inside" "netns inode with mode host"
 }
 
+# ---- issue 12 item 5: socket families ([network] protocol) -------------------------
+
+# AF_VSOCK is not namespaced (the host's and the hypervisor's port space):
+# without network it must fail, with EAFNOSUPPORT, from a raw socket(2).
+# AF_UNIX and AF_INET still work; an explicit list gets what the host
+# gives (vsock: the same answer as the probe outside the sandbox).
+test_protocol_vsock_denied() {
+	require_cmd nsenter unshare
+	net_ns_new
+	local outside
+	outside=$(net_in "$PROBE" socket vsock stream 2>/dev/null)
+	assert_match "$outside" '^(socket=ok|errno=E[A-Z]+)$' "vsock outside the sandbox"
+
+	assert_exit 1 nsbx "$IPROBE" socket vsock stream
+	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socket(AF_VSOCK) with mode none"
+	assert_exit 1 nsbx "$IPROBE" socketpair vsock stream
+	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socketpair(AF_VSOCK) with mode none"
+	assert_exit 1 nsbx "$IPROBE" socket alg seqpacket
+	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socket(AF_ALG) with mode none"
+	assert_exit 0 nsbx "$IPROBE" socket unix stream
+	assert_eq "socket=ok" "$OUT" "socket(AF_UNIX)"
+	assert_exit 0 nsbx "$IPROBE" socketpair unix seqpacket
+	assert_eq "socketpair=ok" "$OUT" "socketpair(AF_UNIX)"
+	assert_exit 0 nsbx "$IPROBE" socket inet stream
+	assert_eq "socket=ok" "$OUT" "socket(AF_INET)"
+	assert_exit 0 nsbx "$IPROBE" socket netlink dgram
+	assert_eq "socket=ok" "$OUT" "socket(AF_NETLINK)"
+
+	# A profile without sockets keeps its own errno.
+	assert_exit 1 nsbx --seccomp minimal "$IPROBE" socket vsock stream
+	assert_eq "errno=EPERM" "$OUT" "socket(AF_VSOCK) under seccomp minimal"
+
+	# host mode: the common families, still no vsock unless listed.
+	assert_exit 1 nsbx --net host "$IPROBE" socket vsock stream
+	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socket(AF_VSOCK) with mode host"
+	run nsbx --net host --set network.protocol=unix,vsock "$IPROBE" socket vsock stream
+	assert_eq "$outside" "$OUT" "socket(AF_VSOCK) with protocol = unix,vsock"
+	assert_exit 1 nsbx --net host --set network.protocol=unix,vsock "$IPROBE" socket inet stream
+	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socket(AF_INET) with protocol = unix,vsock"
+
+	assert_exit 125 nsbx --set network.protocol=unix,vsok "$IPROBE" exit 0
+	assert_contains "$ERR" "unknown protocol 'vsok'"
+}
+
 # ---- SECURITY-TESTS 22: abstract unix sockets ------------------------------------
 
 test_abstract_socket_isolation() {

@@ -533,6 +533,7 @@ static int cmd_help(int argc, char **argv);
 int cmd_fs(int argc, char **argv); /* probe_fs.c */
 int cmd_getppid_loop(int argc, char **argv); /* probe_seccomp.c */
 int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
+int cmd_socket(int argc, char **argv);       /* probe_h4.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -563,6 +564,8 @@ static const struct probe_cmd commands[] = {
         { "fs", 1, cmd_fs, "OP ARGS...: filesystem attacks (probe_fs.c; probe fs help)" },
         { "getppid-loop", 1, cmd_getppid_loop, "N: N raw getppid calls, ns_per_call=" },
         { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
+        { "socket", 2, cmd_socket, "FAMILY TYPE: raw socket(2): socket=ok or errno= (probe_h4.c)" },
+        { "socketpair", 2, cmd_socket, "FAMILY TYPE: raw socketpair(2): socketpair=ok or errno=" },
         { "help", 0, cmd_help, ": this list" },
 };
 

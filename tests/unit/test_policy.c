@@ -52,6 +52,7 @@ static const struct {
         {"network", "gateway", "10.200.0.1", NULL},
         {"network", "dns", "fd00::53", NULL},
         {"network", "mtu", "1400", NULL},
+        {"network", "protocol", "unix,inet6", NULL},
         {"limits", "memory", "262144K", "256M"},
         {"limits", "memory-swap", "0", NULL},
         {"limits", "cpu", "50", NULL},
@@ -338,6 +339,8 @@ static void test_bad_values(void **state) {
         set_bad(p, "network", "host-address", "auto", "invalid host-address");
         set_bad(p, "network", "gateway", "10.0.0.1/24", "invalid gateway");
         set_bad(p, "network", "dns", "dns.example", "invalid dns");
+        set_bad(p, "network", "protocol", "unix,vsok", "unknown protocol 'vsok'");
+        set_bad(p, "network", "protocol", ",", "empty protocol list");
         set_bad(p, "filesystem", "root", "relative", "invalid root");
         set_bad(p, "filesystem", "ro-bind", "usr", "invalid ro-bind");
         set_bad(p, "filesystem", "ro-bind", "/usr/../etc", "invalid ro-bind");
