@@ -24,6 +24,7 @@ _sandbox_fallback_options='--profile	NAME|PATH
 --timeout	DURATION
 --seccomp	PROFILE
 --net	none|host|veth
+--protocol	FAMILY,...
 --bind	SRC[:DST]
 --ro-bind	SRC[:DST]
 --tmpfs	DIR

@@ -13,7 +13,7 @@
 set -g __sandbox_fallback_options \
     --profile\tNAME\|PATH --noprofile\t --set\tSECTION.KEY=VALUE --id\tNAME \
     --memory\tSIZE --cpu\tPERCENT --pids\tN --timeout\tDURATION --seccomp\tPROFILE \
-    --net\tnone\|host\|veth --bind\tSRC\[:DST\] --ro-bind\tSRC\[:DST\] --tmpfs\tDIR \
+    --net\tnone\|host\|veth --protocol\tFAMILY,... --bind\tSRC\[:DST\] --ro-bind\tSRC\[:DST\] --tmpfs\tDIR \
     --overlay\tDIR\[:UPPER\] --chroot\tDIR --uid\tUID --gid\tGID --env\tNAME=VALUE \
     --hostname\tNAME --stats\t --json\tFILE\|- --quiet\t --verbose\t --check\t \
     --list-profiles\t --print-profile\tPROGRAM --link\tDIR --unlink\tDIR --help\t --version\t

@@ -35,6 +35,7 @@ static const struct cli_option options[] = {
         {"timeout", OPT_KEY, 1, "limits.timeout", "DURATION", "Kill everything after this long (exit 124)"},
         {"seccomp", OPT_KEY, 1, "seccomp.profile", "PROFILE", "Built-in syscall profile"},
         {"net", OPT_KEY, 1, "network.mode", "none|host|veth", "Network mode"},
+        {"protocol", OPT_KEY, 1, "network.protocol", "FAMILY,...", "Socket families the program may create"},
         {"bind", OPT_KEY, 1, "filesystem.bind", "SRC[:DST]", "Bind a path read-write"},
         {"ro-bind", OPT_KEY, 1, "filesystem.ro-bind", "SRC[:DST]", "Bind a path read-only"},
         {"tmpfs", OPT_KEY, 1, "filesystem.tmpfs", "DIR", "Mount an empty tmpfs"},

@@ -60,8 +60,8 @@ expect_bash() {
 test_bash_options() {
 	compl_init
 	expect_bash "--net" sandbox --ne
-	expect_bash "--print-profile --profile" sandbox --pr
-	expect_bash "--print-profile --profile" sandbox --stats --pr
+	expect_bash "--print-profile --profile --protocol" sandbox --pr
+	expect_bash "--print-profile --profile --protocol" sandbox --stats --pr
 	# every option of --list-options, nothing else
 	local want
 	want=$("$SANDBOX" --list-options | cut -f1; echo --)

@@ -260,7 +260,7 @@ test_protocol_vsock_denied() {
 	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socket(AF_VSOCK) with mode host"
 	run nsbx --net host --set network.protocol=unix,vsock "$IPROBE" socket vsock stream
 	assert_eq "$outside" "$OUT" "socket(AF_VSOCK) with protocol = unix,vsock"
-	assert_exit 1 nsbx --net host --set network.protocol=unix,vsock "$IPROBE" socket inet stream
+	assert_exit 1 nsbx --net host --protocol unix,vsock "$IPROBE" socket inet stream
 	assert_eq "errno=EAFNOSUPPORT" "$OUT" "socket(AF_INET) with protocol = unix,vsock"
 
 	assert_exit 125 nsbx --set network.protocol=unix,vsok "$IPROBE" exit 0
