@@ -55,7 +55,9 @@ int sockfam_from_name(const char *name) {
 }
 
 const char *sockfam_name(int f) {
-        return f > 0 && (size_t)f < ELEMENTSOF(sf_names) ? sf_names[f] : NULL;
+        if (f <= 0 || f >= (int)ELEMENTSOF(sf_names))
+                return NULL;
+        return sf_names[f];
 }
 
 int sockfam_parse(const char *list, sockfam_mask *mask, char **ret_msg) {
