@@ -66,7 +66,7 @@ static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *
         *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id,
                                  getcwd(s->cwd, sizeof(s->cwd)) ? s->cwd : NULL};
         /* ${CWD} grants the current directory: never all of the home or / */
-        if (v->cwd && (streq(v->cwd, "/") || (home && streq(v->cwd, home))))
+        if (v->cwd && !profile_cwd_grantable(v->cwd, home))
                 v->cwd = NULL;
 }
 

@@ -582,6 +582,16 @@ const struct key_def *policy_find_key(const char *section, const char *key) {
         return NULL;
 }
 
+const char *policy_key_separators(const struct key_def *k) {
+        if (k->parse == check_bind || k->parse == check_overlay)
+                return ":";
+        if (k->parse == check_tmpfs)
+                return ":,";
+        if (k->parse == check_env_set)
+                return "=";
+        return NULL;
+}
+
 const char *policy_suggest_key(const char *section, const char *key) {
         static char buf[96];
         unsigned best = 3;

@@ -151,6 +151,11 @@ static inline void policy_freep(struct policy **p) {
 
 /* Finds a key; NULL if unknown. */
 const struct key_def *policy_find_key(const char *section, const char *key);
+/* The characters that split key k's value into parts, the first one
+ * first (":" for SRC:DST, ":," for tmpfs DIR:OPT,OPT, "=" for NAME=VALUE),
+ * or NULL for a value of one part. Expansion happens part by part
+ * (value_expand_split). */
+const char *policy_key_separators(const struct key_def *k);
 /* Suggests the closest known "section.key" or key name for an unknown one,
  * or NULL; the returned string is static. */
 const char *policy_suggest_key(const char *section, const char *key);

@@ -203,9 +203,55 @@ static int apply_include(struct loader *l, const char *file, unsigned line, cons
         return strv_push(&l->done, &l->n_done, name);
 }
 
+/* What a separator stands for, in a message. */
+static const char *separator_role(const struct key_def *k, char sep) {
+        if (sep == '=')
+                return "NAME=VALUE";
+        if (sep == ',')
+                return "the tmpfs options";
+        if (streq(k->key, "overlay"))
+                return "DIR:UPPERDIR";
+        return streq(k->key, "tmpfs") ? "DIR:OPTIONS" : "SRC:DST";
+}
+
+/* Expands the value of key k part by part (policy_key_separators), so a
+ * variable never changes how the value splits. Returns 0, -ENOENT for an
+ * optional path ("-...") whose variable is unset (nothing to do), -ENOMEM,
+ * or -EINVAL with *ret_msg (allocated) saying why. */
+static int expand_value(const struct key_def *k, const char *raw, const struct value_vars *vars, char **ret,
+                        char **ret_msg) {
+        const char *seps = policy_key_separators(k), *end;
+        _cleanup_free_ char *bad = NULL, *part = NULL;
+        char sep = 0;
+        int r = value_expand_split(raw, seps, vars, ret, &bad, &sep);
+
+        if (r == -EINVAL && k->type == KT_LIST && raw[0] == '-')
+                return -ENOENT;
+        if (r == -EINVAL && bad && streq(bad, "${CWD}"))
+                return set_error(ret_msg, -EINVAL, "${CWD} is not available: sandbox was started in the home "
+                                 "directory, above it or in / and would grant all of it; cd into a project directory");
+        if (r == -EINVAL)
+                return set_error(ret_msg, -EINVAL, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
+                                 "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID} ${CWD}; all must be set)", bad ? bad : "?", raw);
+        if (r != -EDOM)
+                return r;
+        /* the raw part that expanded badly: the head for its own separator
+         * and the '-' mark, the tail for the others */
+        end = strchr(raw, seps[0]);
+        part = sep == seps[0] || sep == '-' ? strndup(raw, end ? (size_t)(end - raw) : strlen(raw)) : strdup(end + 1);
+        if (!part)
+                return -ENOMEM;
+        if (sep == '-')
+                return set_error(ret_msg, -EINVAL, "'%s' expands to '%s', which starts with '-'; an expanded "
+                                 "value cannot make a path optional", part, bad);
+        return set_error(ret_msg, -EINVAL, "'%s' expands to '%s', which contains '%c', the separator of %s; "
+                         "an expanded value cannot change how the line splits%s", part, bad, sep,
+                         separator_role(k, sep), sep == ':' ? " (a path with ':' cannot be used here)" : "");
+}
+
 static int apply_entry(struct loader *l, const char *file, const struct profile_entry *e) {
         const struct key_def *k = policy_find_key(e->section, e->key);
-        _cleanup_free_ char *expanded = NULL, *bad = NULL, *msg = NULL;
+        _cleanup_free_ char *expanded = NULL, *msg = NULL;
         const char *v = e->value;
         int r;
 
@@ -220,16 +266,11 @@ static int apply_entry(struct loader *l, const char *file, const struct profile_
                                    hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         }
         if (!(k->flags & KF_NOEXPAND)) {
-                r = value_expand(e->value, &l->req->vars, &expanded, &bad);
-                if (r == -EINVAL && k->type == KT_LIST && e->value[0] == '-')
+                r = expand_value(k, e->value, &l->req->vars, &expanded, &msg);
+                if (r == -ENOENT)
                         return 0; /* an optional path whose variable is unset: nothing to bind */
-                if (r == -EINVAL && bad && streq(bad, "${CWD}"))
-                        return loader_fail(l, file, e->line, "${CWD} is not available: sandbox was started in the home "
-                                           "directory or in / and would grant all of it; cd into a project directory");
                 if (r == -EINVAL)
-                        return loader_fail(l, file, e->line, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
-                                           "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID} ${CWD}; all must be set)",
-                                           bad ? bad : "?", e->value);
+                        return loader_fail(l, file, e->line, "%s", msg ? msg : "cannot expand");
                 if (r < 0)
                         return r;
                 v = expanded;
@@ -409,7 +450,7 @@ int profile_load(const struct profile_request *req, struct policy *p, char **ret
 int profile_apply_override(struct policy *p, const char *assignment, const char *option,
                            const struct value_vars *vars, char **ret_error) {
         _cleanup_free_ char *copy = strdup(assignment);
-        _cleanup_free_ char *expanded = NULL, *bad = NULL, *msg = NULL;
+        _cleanup_free_ char *expanded = NULL, *msg = NULL;
         char *dot, *eq;
         const struct key_def *k;
         const char *file;
@@ -432,9 +473,11 @@ int profile_apply_override(struct policy *p, const char *assignment, const char 
                 return -EINVAL;
         }
         if (!(k->flags & KF_NOEXPAND)) {
-                r = value_expand(eq + 1, vars, &expanded, &bad);
+                r = expand_value(k, eq + 1, vars, &expanded, &msg);
+                if (r == -ENOENT)
+                        return 0; /* an optional path whose variable is unset */
                 if (r < 0) {
-                        (void)!asprintf(ret_error, "%s: cannot expand '%s'", option, bad ? bad : "?");
+                        (void)!asprintf(ret_error, "%s: %s", option, msg ? msg : strerror(-r));
                         return r;
                 }
         }
@@ -525,4 +568,27 @@ int profile_names(char **dirs, char ***ret) {
         qsort(v, n, sizeof(char *), cmp_str);
         *ret = v;
         return 0;
+}
+
+/* dev and inode of a path; false when it cannot be stat()ed. */
+static bool same_file(const char *a, const struct stat *sb) {
+        struct stat sa;
+
+        return stat(a, &sa) == 0 && sa.st_dev == sb->st_dev && sa.st_ino == sb->st_ino;
+}
+
+bool profile_cwd_grantable(const char *cwd, const char *home) {
+        _cleanup_free_ char *rc = cwd ? realpath(cwd, NULL) : NULL;
+        _cleanup_free_ char *rh = home ? realpath(home, NULL) : NULL;
+        struct stat sc;
+        size_t n;
+
+        if (!rc || stat(rc, &sc) < 0 || streq(rc, "/") || same_file("/", &sc))
+                return false;
+        if (home && same_file(home, &sc))
+                return false; /* the home itself, also through a bind mount */
+        if (!rh)
+                return true; /* no home on disk: nothing of it to grant */
+        n = strlen(rc);
+        return !(strncmp(rh, rc, n) == 0 && (rh[n] == 0 || rh[n] == '/'));
 }

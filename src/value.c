@@ -274,7 +274,9 @@ static const char *var_lookup(const struct value_vars *v, const char *name, size
         return NULL;
 }
 
-int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad) {
+/* value_expand; tilde false: a leading "~" (or "-~") is kept as it is,
+ * for the parts after the first of a split value. */
+static int expand(const char *s, const struct value_vars *vars, bool tilde, char **ret, char **ret_bad) {
         struct sbuf b = {0};
         const char *p = s;
         int r = 0;
@@ -282,11 +284,13 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
         r = sbuf_add(&b, "", 0);
         if (r < 0)
                 return r;
-        if (p[0] == '-' && p[1] == '~' && (p[2] == 0 || p[2] == '/')) {
+        if (!tilde) {
+                /* no leading "~" handling below */
+        } else if (p[0] == '-' && p[1] == '~' && (p[2] == 0 || p[2] == '/')) {
                 r = sbuf_add(&b, "-", 1); /* "-~/x": an optional path in the home */
                 p++;
         }
-        if (r == 0 && p[0] == '~' && (p[1] == 0 || p[1] == '/')) {
+        if (r == 0 && tilde && p[0] == '~' && (p[1] == 0 || p[1] == '/')) {
                 if (!vars->home) {
                         free(b.p);
                         *ret_bad = strdup("~");
@@ -333,6 +337,74 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
         }
         *ret = b.p;
         return 0;
+}
+
+int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad) {
+        return expand(s, vars, true, ret, ret_bad);
+}
+
+static size_t count_char(const char *s, char c) {
+        size_t n = 0;
+
+        for (; *s; s++)
+                n += *s == c;
+        return n;
+}
+
+/* The character of seps that expansion added to a part, or 0. */
+static char split_problem(const char *raw_head, const char *head, const char *raw_tail, const char *tail,
+                          const char *seps) {
+        if (strchr(head, seps[0]))
+                return seps[0];
+        if (head[0] == '-' && raw_head[0] != '-')
+                return '-';
+        for (const char *c = seps + 1; tail && *c; c++)
+                if (count_char(tail, *c) != count_char(raw_tail, *c))
+                        return *c;
+        return 0;
+}
+
+int value_expand_split(const char *s, const char *seps, const struct value_vars *vars, char **ret, char **ret_bad,
+                       char *ret_sep) {
+        const char *sep = seps && *seps ? strchr(s, seps[0]) : NULL;
+        char *raw_head, *head = NULL, *tail = NULL, *out;
+        size_t hn, tn;
+        char bad;
+        int r;
+
+        if (!seps || !*seps)
+                return value_expand(s, vars, ret, ret_bad);
+        raw_head = strndup(s, sep ? (size_t)(sep - s) : strlen(s));
+        if (!raw_head)
+                return -ENOMEM;
+        r = value_expand(raw_head, vars, &head, ret_bad);
+        if (r == 0 && sep)
+                r = expand(sep + 1, vars, false, &tail, ret_bad); /* "~" only at the start, as before */
+        bad = r == 0 ? split_problem(raw_head, head, sep ? sep + 1 : NULL, tail, seps) : 0;
+        free(raw_head);
+        if (r == 0 && bad) {
+                bool in_head = strchr(head, seps[0]) || (head[0] == '-' && s[0] != '-');
+                *ret_bad = in_head ? head : tail;
+                free(*ret_bad == head ? tail : head);
+                *ret_sep = bad;
+                return -EDOM;
+        }
+        hn = head ? strlen(head) : 0;
+        tn = tail ? strlen(tail) : 0;
+        out = r == 0 ? malloc(hn + tn + 2) : NULL;
+        if (r == 0 && !out)
+                r = -ENOMEM;
+        if (r == 0) {
+                memcpy(out, head, hn);
+                out[hn] = seps[0];
+                memcpy(out + hn + 1, tail ? tail : "", tn + 1);
+                if (!sep)
+                        out[hn] = 0;
+                *ret = out;
+        }
+        free(head);
+        free(tail);
+        return r;
 }
 
 char *value_escape(const char *s) {

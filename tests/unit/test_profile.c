@@ -821,6 +821,107 @@ static void test_expansion_missing_var(void **state) {
         policy_free(p);
 }
 
+/* Issue 12 item 3: a value is split on its text as written, then each part
+ * is expanded; an expansion that would change the split is an error. */
+static void test_expansion_never_changes_split(void **state) {
+        struct fx *fx = *state;
+        struct profile_request req = {.program = "p", .dirs = fx->dirs, .vars = test_vars};
+        struct policy *p = policy_new();
+        char *err = NULL, *path;
+
+        req.vars.cwd = "/home/tester/:/x"; /* cd ~/:/x */
+        path = tu_write(fx->d1, "p.conf", "[filesystem]\nro-bind = /usr\nbind = ${CWD}\n");
+        assert_int_equal(profile_load(&req, p, &err), -EINVAL);
+        assert_file_line(err, path, 3, NULL);
+        assert_string_equal(err + strlen(path) + 4,
+                            "'${CWD}' expands to '/home/tester/:/x', which contains ':', the separator of SRC:DST; "
+                            "an expanded value cannot change how the line splits (a path with ':' cannot be used here)");
+        assert_int_equal(p->bind.n, 0);
+        free(err);
+        err = NULL;
+        free(path);
+        policy_free(p);
+
+        /* the same through --bind (an override) */
+        p = policy_new();
+        assert_int_equal(profile_apply_override(p, "filesystem.bind=${CWD}", "--bind", &req.vars, &err), -EINVAL);
+        assert_string_equal(err, "--bind: '${CWD}' expands to '/home/tester/:/x', which contains ':', the separator "
+                                 "of SRC:DST; an expanded value cannot change how the line splits (a path with ':' "
+                                 "cannot be used here)");
+        assert_int_equal(p->bind.n, 0);
+        free(err);
+        err = NULL;
+        policy_free(p);
+
+        /* other keys and variables */
+        req.vars.home = "/h:o,me";
+        req.vars.cwd = "/w";
+        req.vars.program = "A=B";
+        path = tu_write(fx->d1, "p.conf", "[filesystem]\noverlay = ~/lower\n");
+        p = policy_new();
+        assert_int_equal(profile_load(&req, p, &err), -EINVAL);
+        assert_file_line(err, path, 2, "'~/lower' expands to '/h:o,me/lower', which contains ':', the separator of "
+                                       "DIR:UPPERDIR;");
+        free(err);
+        err = NULL;
+        free(path);
+        policy_free(p);
+        p = policy_new();
+        assert_int_equal(profile_apply_override(p, "environment.set=${PROGRAM}=1", "--env", &req.vars, &err), -EINVAL);
+        assert_string_equal(err, "--env: '${PROGRAM}' expands to 'A=B', which contains '=', the separator of "
+                                 "NAME=VALUE; an expanded value cannot change how the line splits");
+        free(err);
+        err = NULL;
+        req.vars.cwd = ",size=1G";
+        assert_int_equal(profile_apply_override(p, "filesystem.tmpfs=/t:mode=0700${CWD}", "--tmpfs", &req.vars, &err),
+                         -EINVAL);
+        assert_prefix(err, "--tmpfs: 'mode=0700${CWD}' expands to 'mode=0700,size=1G', which contains ',', the "
+                           "separator of the tmpfs options;");
+        free(err);
+        err = NULL;
+        req.vars.cwd = "-/w";
+        assert_int_equal(profile_apply_override(p, "filesystem.bind=${CWD}", "--bind", &req.vars, &err), -EINVAL);
+        assert_string_equal(err, "--bind: '${CWD}' expands to '-/w', which starts with '-'; an expanded value cannot "
+                                 "make a path optional");
+        free(err);
+        policy_free(p);
+}
+
+/* The guard behind ${CWD} compares resolved paths: the home written any
+ * other way, a symbolic link to it, or a directory above it is refused. */
+static void test_cwd_grantable(void **state) {
+        struct fx *fx = *state;
+        char *home = tu_strdupf("%s/home", fx->root), *sub = tu_strdupf("%s/home/src", fx->root);
+        char *link = tu_strdupf("%s/link", fx->root), *s;
+
+        assert_int_equal(mkdir(home, 0755), 0);
+        assert_int_equal(mkdir(sub, 0755), 0);
+        assert_int_equal(symlink(home, link), 0);
+        assert_true(profile_cwd_grantable(sub, home));
+        assert_false(profile_cwd_grantable(home, home));
+        assert_false(profile_cwd_grantable("/", home));
+        assert_false(profile_cwd_grantable("//", home));
+        assert_false(profile_cwd_grantable(fx->root, home));        /* above the home */
+        assert_false(profile_cwd_grantable(link, home));            /* a symbolic link to it */
+        assert_false(profile_cwd_grantable(home, link));            /* HOME itself through a link */
+        assert_false(profile_cwd_grantable(s = tu_strdupf("%s/.", home), home));
+        free(s);
+        assert_false(profile_cwd_grantable(s = tu_strdupf("%s/src/..", home), home));
+        free(s);
+        assert_false(profile_cwd_grantable(s = tu_strdupf("/%s", home), home)); /* //root/home */
+        free(s);
+        assert_false(profile_cwd_grantable(s = tu_strdupf("%s/", home), home));
+        free(s);
+        assert_false(profile_cwd_grantable(sub, s = tu_strdupf("%s/src/", home))); /* HOME with a trailing / */
+        free(s);
+        assert_true(profile_cwd_grantable(sub, NULL));
+        assert_false(profile_cwd_grantable(NULL, home));
+        assert_false(profile_cwd_grantable("/nonexistent-dir-sbx", home));
+        free(home);
+        free(sub);
+        free(link);
+}
+
 /* ---- validation after loading ----------------------------------------------------- */
 
 /* main.c's way of reporting a policy_validate failure. */
@@ -1216,6 +1317,8 @@ int main(void) {
                 TEST(test_profile_invalid_names),
                 TEST(test_expansion),
                 TEST(test_expansion_missing_var),
+                TEST(test_expansion_never_changes_split),
+                TEST(test_cwd_grantable),
                 TEST(test_validate_after_load),
                 TEST(test_print_round_trip),
                 TEST(test_print_round_trip_expanded_values),

@@ -1,0 +1,69 @@
+# shellcheck shell=bash
+# Profile values and messages (issue 12 items 3, 16 and 19): an expanded
+# variable never changes how a value splits, ${CWD} never grants the home
+# however it is spelt, the number of mounts is capped and identical
+# entries collapse, messages escape control characters, an include loop is
+# named at the line that closes it, and a missing interpreter is named.
+# Run by run.sh as root and as an unprivileged user.
+
+# parse_cwd_profile NAME: $PROFILE_DIR/NAME.conf, the shipped cwd include
+# (copied) plus the system directories the probe needs. Sets CWD_LINE to
+# "FILE:LINE" of cwd.conf's `bind = ${CWD}`.
+parse_cwd_profile() {
+	local n
+	cp "$REPO/profiles.d/cwd.conf" "$PROFILE_DIR/cwd.conf" || fail "cannot copy cwd.conf"
+	n=$(grep -n '^bind = \${CWD}$' "$PROFILE_DIR/cwd.conf" | cut -d: -f1)
+	[[ -n $n ]] || fail "profiles.d/cwd.conf has no 'bind = \${CWD}' line"
+	CWD_LINE=$PROFILE_DIR/cwd.conf:$n
+	profile_write "$1" >/dev/null <<-'EOF'
+		[profile]
+		include = cwd
+		[filesystem]
+		ro-bind = /usr
+		ro-bind = -/lib
+		ro-bind = -/lib64
+	EOF
+}
+
+# cd ~/:/x with a profile that grants the working directory: on main the
+# bind split into SRC=~/ DST=/x and the program read the whole home at /x.
+test_cwd_with_colon_does_not_grant_home() {
+	local home=$TEST_TMP/home
+	mkdir -p "$home/:/x" && echo secret >"$home/secret.txt" || fail "cannot create $home"
+	parse_cwd_profile colon
+	export HOME=$home
+	cd "$home/:/x" || fail "cannot enter $home/:/x"
+	run sbx --profile colon "$PROBE" stat /x/secret.txt
+	assert_eq 125 "$RC" "exit status"
+	assert_eq "$CWD_LINE: '\${CWD}' expands to '$home/:/x', which contains ':', the separator of SRC:DST; an expanded value cannot change how the line splits (a path with ':' cannot be used here)" "$ERR" "the error"
+	assert_eq "" "$OUT" "output of a refused launch"
+	# the same through --bind
+	run sbx --ro-bind /usr --bind '${CWD}' "$PROBE" stat /x/secret.txt
+	assert_eq 125 "$RC" "exit status of --bind \${CWD}"
+	assert_eq "--bind: '\${CWD}' expands to '$home/:/x', which contains ':', the separator of SRC:DST; an expanded value cannot change how the line splits (a path with ':' cannot be used here)" "$ERR" "the --bind error"
+}
+
+# The home written another way than getcwd(3) returns it: through a
+# symbolic link, with a trailing '/', with '//', or a directory above it.
+test_cwd_guard_compares_resolved_paths() {
+	local home=$TEST_TMP/home h msg
+	mkdir -p "$home/src" && echo secret >"$home/secret.txt" || fail "cannot create $home"
+	ln -s home "$TEST_TMP/homelink" || fail "cannot create a symbolic link"
+	parse_cwd_profile cwdguard
+	msg="$CWD_LINE: \${CWD} is not available: sandbox was started in the home directory, above it or in / and would grant all of it; cd into a project directory"
+	cd "$home" || fail "cannot enter $home"
+	for h in "$TEST_TMP/homelink" "$home/" "/$home" "$home/src/.."; do
+		HOME=$h run sbx --profile cwdguard "$PROBE" stat "$home/secret.txt"
+		assert_eq 125 "$RC" "exit status with HOME=$h"
+		assert_eq "$msg" "$ERR" "the error with HOME=$h"
+	done
+	cd "$TEST_TMP" || fail "cannot enter $TEST_TMP"
+	HOME=$home run sbx --profile cwdguard "$PROBE" stat "$home/secret.txt"
+	assert_eq 125 "$RC" "exit status above the home"
+	assert_eq "$msg" "$ERR" "the error above the home"
+	# a project directory inside the home is granted, and only it
+	cd "$home/src" || fail "cannot enter $home/src"
+	HOME=$home run sbx --profile cwdguard "$PROBE" stat "$home/secret.txt"
+	assert_eq 1 "$RC" "exit status of a stat outside the granted directory"
+	assert_eq ENOENT "$(kv errno)" "the home outside the granted directory"
+}
