@@ -76,12 +76,27 @@ static char *read_line(char *buf, int num, void *stream) {
         return buf;
 }
 
-static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line) {
-        struct profile_section *n = realloc(f->sections, (f->n_sections + 1) * sizeof(*n));
+/* Makes room for one more element of size sz in *arr (n used, *cap
+ * allocated), doubling: a file of n lines costs O(n), not O(n^2). */
+static int grow(void **arr, size_t n, size_t *cap, size_t sz) {
+        void *a;
 
-        if (!n)
+        if (n < *cap)
+                return 0;
+        a = reallocarray(*arr, *cap ? *cap * 2 : 16, sz);
+        if (!a)
                 return -ENOMEM;
-        f->sections = n;
+        *arr = a;
+        *cap = *cap ? *cap * 2 : 16;
+        return 0;
+}
+
+static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line) {
+        struct profile_section *n;
+
+        if (grow((void **)&f->sections, f->n_sections, &f->cap_sections, sizeof(*n)) < 0)
+                return -ENOMEM;
+        n = f->sections;
         n[f->n_sections].name = strndup(name, len);
         n[f->n_sections].line = line;
         if (!n[f->n_sections].name)
@@ -91,11 +106,11 @@ static int add_section(struct profile_file *f, const char *name, size_t len, uns
 }
 
 static int add_entry(struct profile_file *f, const char *section, const char *key, const char *value, unsigned line) {
-        struct profile_entry *n = realloc(f->entries, (f->n + 1) * sizeof(*n));
+        struct profile_entry *n;
 
-        if (!n)
+        if (grow((void **)&f->entries, f->n, &f->cap, sizeof(*n)) < 0)
                 return -ENOMEM;
-        f->entries = n;
+        n = f->entries;
         n[f->n] = (struct profile_entry){strdup(section), strdup(key), strdup(value), line};
         if (!n[f->n].section || !n[f->n].key || !n[f->n].value) {
                 free(n[f->n].section);

@@ -67,3 +67,24 @@ test_cwd_guard_compares_resolved_paths() {
 	assert_eq 1 "$RC" "exit status of a stat outside the granted directory"
 	assert_eq ENOENT "$(kv errno)" "the home outside the granted directory"
 }
+
+# 20,000 identical binds are one mount (main mounted 20,000 times, 13 s);
+# the 4097th distinct filesystem entry is refused at its line.
+test_identical_binds_collapse_and_cap() {
+	local f=$PROFILE_DIR/many.conf i
+	{
+		printf '[filesystem]\nro-bind = /usr\n'
+		for ((i = 0; i < 20000; i++)); do printf 'ro-bind = %s\n' "${PROBE%/*}"; done
+	} >"$f"
+	assert_exit 0 "$SANDBOX" --profile "$f" --print-profile probe
+	assert_eq 2 "$(grep -c '^ro-bind = ' <<<"$OUT")" "ro-bind lines printed"
+	assert_contains "$OUT" "# $f:20002" "the origin of the collapsed bind (its last line)"
+	assert_exit 0 sbx --profile "$f" "$PROBE" stat /usr
+	assert_eq dir "$(kv type)" "/usr inside"
+	{
+		printf '[filesystem]\n'
+		for ((i = 0; i < 60000; i++)); do printf 'hide = /h%d\n' "$i"; done
+	} >"$f"
+	assert_exit 125 "$SANDBOX" --profile "$f" --print-profile probe
+	assert_eq "$f:4098: more than 4096 filesystem entries (ro-bind, bind, dev-bind, tmpfs, overlay, hide and mkdir together; identical entries count once)" "$ERR" "the error"
+}

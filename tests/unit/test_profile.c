@@ -922,6 +922,102 @@ static void test_cwd_grantable(void **state) {
         free(link);
 }
 
+/* ---- list sizes (issue 12 item 16) ---------------------------------------------- */
+
+/* A profile of `header` then n lines "LINE" (numbered: "LINE<index>");
+ * returns its path. */
+static char *write_lines(struct fx *fx, const char *header, const char *line, bool numbered, int n) {
+        size_t cap = strlen(header) + (size_t)n * (strlen(line) + 16), len;
+        char *buf = malloc(cap), *path;
+
+        assert_non_null(buf);
+        len = (size_t)snprintf(buf, cap, "%s", header);
+        for (int i = 0; i < n; i++)
+                len += numbered ? (size_t)snprintf(buf + len, cap - len, "%s%d\n", line, i)
+                                : (size_t)snprintf(buf + len, cap - len, "%s\n", line);
+        path = tu_write(fx->d1, "big.conf", buf);
+        free(buf);
+        return path;
+}
+
+/* 60,000 lines in one section: the file parses in one linear pass and the
+ * 4097th filesystem entry is refused at its own line. */
+static void test_mount_entries_capped(void **state) {
+        struct fx *fx = *state;
+        char *path = write_lines(fx, "[filesystem]\n", "hide = /h", true, 60000), *err;
+
+        err = load_err(fx, "x", path);
+        assert_file_line(err, path, POLICY_MAX_MOUNTS + 2, NULL);
+        assert_string_equal(err + strlen(path) + strlen(":4098: "),
+                            "more than 4096 filesystem entries (ro-bind, bind, dev-bind, tmpfs, overlay, hide and "
+                            "mkdir together; identical entries count once)");
+        free(err);
+        free(path);
+        /* the cap counts all the [filesystem] lists together */
+        path = write_lines(fx, "[filesystem]\nro-bind = /usr\ntmpfs = /t\nmkdir = /m\n", "bind = /b", true, 4093);
+        {
+                struct policy *p = load_ok(fx, "x", path);
+                assert_int_equal(p->bind.n, 4093);
+                policy_free(p);
+        }
+        free(path);
+        path = write_lines(fx, "[filesystem]\nro-bind = /usr\ntmpfs = /t\nmkdir = /m\n", "bind = /b", true, 4094);
+        err = load_err(fx, "x", path);
+        assert_file_line(err, path, 4098, "more than 4096 filesystem entries");
+        free(err);
+        free(path);
+}
+
+static void test_other_lists_capped(void **state) {
+        struct fx *fx = *state;
+        char *path = write_lines(fx, "[environment]\n", "keep = V", true, 60000), *err;
+
+        err = load_err(fx, "x", path);
+        assert_file_line(err, path, 4098, NULL);
+        assert_string_equal(err + strlen(path) + strlen(":4098: "), "more than 4096 'keep' entries");
+        free(err);
+        free(path);
+}
+
+/* 20,000 identical binds collapse to one entry, with the last origin. */
+static void test_identical_mount_entries_collapse(void **state) {
+        struct fx *fx = *state;
+        char *path = write_lines(fx, "[filesystem]\nro-bind = /usr\n", "bind = /srv/data", false, 20000);
+        struct policy *p = load_ok(fx, "x", path);
+        char *err = NULL;
+
+        assert_int_equal(p->bind.n, 1);
+        assert_string_equal(p->bind.items[0].value, "/srv/data");
+        assert_int_equal(p->bind.items[0].origin.line, 20002);
+        assert_int_equal(p->ro_bind.n, 1);
+        policy_free(p);
+        free(path);
+
+        /* the later one's place decides what ends up on top at /x */
+        put(fx->d1, "p.conf", "[filesystem]\nbind = /a:/x\nbind = /b:/x\nbind = /a:/x\nro-bind = /a:/x\n");
+        p = load_ok(fx, "p", NULL);
+        assert_string_equal(joined(p, "filesystem", "bind"), "/b:/x,/a:/x");
+        assert_int_equal(p->bind.items[1].origin.line, 4);
+        assert_string_equal(joined(p, "filesystem", "ro-bind"), "/a:/x"); /* another key: kept */
+        /* an identical --bind collapses too, and the cap covers options */
+        assert_int_equal(profile_apply_override(p, "filesystem.bind=/b:/x", "--bind", &test_vars, &err), 0);
+        assert_string_equal(joined(p, "filesystem", "bind"), "/a:/x,/b:/x");
+        for (int i = 0; p->bind.n + p->ro_bind.n < POLICY_MAX_MOUNTS; i++) {
+                char *a = tu_strdupf("filesystem.hide=/h%d", i);
+                assert_int_equal(profile_apply_override(p, a, "--hide", &test_vars, &err), 0);
+                free(a);
+                if (p->bind.n + p->ro_bind.n + p->hide.n == POLICY_MAX_MOUNTS)
+                        break;
+        }
+        assert_int_equal(profile_apply_override(p, "filesystem.tmpfs=/t", "--tmpfs", &test_vars, &err), -EINVAL);
+        assert_string_equal(err, "--tmpfs: more than 4096 filesystem entries (ro-bind, bind, dev-bind, tmpfs, "
+                                 "overlay, hide and mkdir together; identical entries count once)");
+        free(err);
+        err = NULL;
+        assert_int_equal(profile_apply_override(p, "filesystem.hide=/h0", "--hide", &test_vars, &err), 0);
+        policy_free(p);
+}
+
 /* ---- validation after loading ----------------------------------------------------- */
 
 /* main.c's way of reporting a policy_validate failure. */
@@ -1319,6 +1415,9 @@ int main(void) {
                 TEST(test_expansion_missing_var),
                 TEST(test_expansion_never_changes_split),
                 TEST(test_cwd_grantable),
+                TEST(test_mount_entries_capped),
+                TEST(test_other_lists_capped),
+                TEST(test_identical_mount_entries_collapse),
                 TEST(test_validate_after_load),
                 TEST(test_print_round_trip),
                 TEST(test_print_round_trip_expanded_values),
