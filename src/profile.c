@@ -31,11 +31,19 @@ const char profile_builtin_default[] =
 #include "builtin_default.inc"
         ;
 
+/* A profile being applied: its name and, when read from a file, the
+ * file's identity (a path profile and a named one may be the same file). */
+struct applying {
+        char name[256];
+        dev_t dev;
+        ino_t ino;
+};
+
 struct loader {
         const struct profile_request *req;
         struct policy *p;
         char *error;                         /* first error, complete line */
-        const char *stack[PROFILE_MAX_INCLUDE_DEPTH + 2];
+        struct applying stack[PROFILE_MAX_INCLUDE_DEPTH + 2];
         size_t depth;
         char **done;                         /* includes already applied */
         size_t n_done;
@@ -176,24 +184,78 @@ static int apply_path(struct loader *l, const char *path) {
         return apply_file(l, path, data, len);
 }
 
+/* Pushes a profile on the stack of those being applied; path NULL for the
+ * built-in default. A file name loses its ".conf" (the name it is
+ * included by). */
+static void push_applying(struct loader *l, const char *name, const char *path) {
+        struct applying *a = &l->stack[l->depth++];
+        struct stat st;
+        size_t n = strlen(name);
+
+        if (n > 5 && streq(name + n - 5, ".conf"))
+                n -= 5;
+        snprintf(a->name, sizeof(a->name), "%.*s", (int)n, name);
+        a->dev = 0;
+        a->ino = 0;
+        if (path && stat(path, &st) == 0) {
+                a->dev = st.st_dev;
+                a->ino = st.st_ino;
+        }
+}
+
+/* Whether profile name (found at path, or NULL) is being applied: the
+ * same file, or for the built-in default the same name. Returns the
+ * stack index or -1. */
+static ssize_t find_applying(const struct loader *l, const char *name, const char *path) {
+        struct stat st;
+        bool have = path && stat(path, &st) == 0;
+
+        for (size_t i = 0; i < l->depth; i++) {
+                const struct applying *a = &l->stack[i];
+                if (have && a->ino ? a->dev == st.st_dev && a->ino == st.st_ino : streq(a->name, name))
+                        return (ssize_t)i;
+        }
+        return -1;
+}
+
+/* "include loop: a -> b -> a", from the first profile of the loop to the
+ * line that closes it. */
+static int loop_error(struct loader *l, const char *file, unsigned line, size_t from, const char *name) {
+        _cleanup_free_ char *chain = NULL;
+        size_t len = strlen(name) + 1;
+
+        for (size_t i = from; i < l->depth; i++)
+                len += strlen(l->stack[i].name) + 4;
+        chain = calloc(1, len);
+        if (!chain)
+                return -ENOMEM;
+        for (size_t i = from; i < l->depth; i++) {
+                strcat(chain, l->stack[i].name);
+                strcat(chain, " -> ");
+        }
+        strcat(chain, name);
+        return loader_fail(l, file, line, "include loop: %s", chain);
+}
+
 static int apply_include(struct loader *l, const char *file, unsigned line, const char *name) {
         _cleanup_free_ char *path = NULL;
+        ssize_t at;
         int r;
 
         if (!value_is_plain_name(name))
                 return loader_fail(l, file, line, "invalid include '%s' (a profile name: no '/', no leading '.')", name);
-        for (size_t i = 0; i < l->depth; i++)
-                if (streq(l->stack[i], name))
-                        return loader_fail(l, file, line, "include loop: '%s' includes itself", name);
+        path = find_profile(l->req->dirs, name);
+        at = find_applying(l, name, path);
+        if (at >= 0)
+                return loop_error(l, file, line, (size_t)at, name);
         for (size_t i = 0; i < l->n_done; i++)
                 if (streq(l->done[i], name))
                         return 0; /* applied already (diamond) */
         if (l->depth > PROFILE_MAX_INCLUDE_DEPTH) /* stack[0] is the profile itself */
                 return loader_fail(l, file, line, "includes nested deeper than %d", PROFILE_MAX_INCLUDE_DEPTH);
-        path = find_profile(l->req->dirs, name);
         if (!path && !streq(name, "default"))
                 return loader_fail(l, file, line, "included profile '%s' not found on the profile path", name);
-        l->stack[l->depth++] = name;
+        push_applying(l, name, path);
         /* "default" falls back to the built-in default when not installed */
         r = path ? apply_path(l, path)
                  : apply_file(l, "<builtin-default>", profile_builtin_default, strlen(profile_builtin_default));
@@ -394,7 +456,7 @@ static int load_named(struct loader *l, const char *name, bool required) {
         }
         if (!path)
                 return -ENOENT;
-        l->stack[l->depth++] = name; /* also for the drop-ins: including it again is a loop */
+        push_applying(l, name, path); /* also for the drop-ins: including it again is a loop */
         r = apply_path(l, path);
         if (r == 0) {
                 free(l->p->name);
@@ -418,7 +480,7 @@ int profile_load(const struct profile_request *req, struct policy *p, char **ret
         if (req->noprofile)
                 r = load_builtin(&l);
         else if (req->profile && strchr(req->profile, '/')) {
-                l.stack[l.depth++] = strrchr(req->profile, '/') + 1; /* level 0, like a named profile */
+                push_applying(&l, strrchr(req->profile, '/') + 1, req->profile); /* level 0, like a named one */
                 r = apply_path(&l, req->profile);
                 if (r == 0) {
                         free(p->name);

@@ -367,24 +367,85 @@ static void test_include_diamond(void **state) {
         policy_free(p);
 }
 
+/* Expects exactly "DIR/REL:LINE: MSG". */
+static void assert_error_is(const char *err, const char *dir, const char *rel, unsigned line, const char *msg) {
+        char *want = tu_strdupf("%s/%s:%u: %s", dir, rel, line, msg);
+
+        assert_string_equal(err, want);
+        free(want);
+}
+
+/* The error names the include line that closes the loop, whether the
+ * profile was named or given as a path (issue 12 item 19: with a path,
+ * the loop was found one level late, at the next file's include). */
 static void test_include_loop(void **state) {
         struct fx *fx = *state;
-        char *err;
+        char *err, *path;
 
         put(fx->d1, "p.conf", "[profile]\ninclude = a\n");
         put(fx->d1, "a.conf", "# a\n[profile]\ninclude = b\n");
         put(fx->d1, "b.conf", "[profile]\n\ninclude = a\n");
         err = load_err(fx, "p", NULL);
-        {
-                char *path = tu_strdupf("%s/b.conf", fx->d1);
-                assert_file_line(err, path, 3, "include loop");
-                assert_contains(err, "'a'");
-                free(path);
-        }
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        /* two files: a.conf includes b, b.conf includes a */
+        err = load_err(fx, "a", NULL);
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        err = load_err(fx, NULL, "a");
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        path = tu_strdupf("%s/a.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        free(path);
+        path = tu_strdupf("%s/b.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "a.conf", 3, "include loop: b -> a -> b");
+        free(err);
+        free(path);
+        /* three files */
+        put(fx->d1, "x.conf", "[profile]\ninclude = y\n");
+        put(fx->d1, "y.conf", "[profile]\ndescription = y\ninclude = z\n");
+        put(fx->d1, "z.conf", "[profile]\n\n\ninclude = x\n");
+        err = load_err(fx, "x", NULL);
+        assert_error_is(err, fx->d1, "z.conf", 4, "include loop: x -> y -> z -> x");
+        free(err);
+        path = tu_strdupf("%s/x.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "z.conf", 4, "include loop: x -> y -> z -> x");
+        free(err);
+        free(path);
+        path = tu_strdupf("%s/y.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "x.conf", 2, "include loop: y -> z -> x -> y");
+        free(err);
+        free(path);
+        /* a loop that does not start at the top */
+        put(fx->d1, "q.conf", "[profile]\ninclude = x\n");
+        err = load_err(fx, "q", NULL);
+        assert_error_is(err, fx->d1, "z.conf", 4, "include loop: x -> y -> z -> x");
         free(err);
 
         put(fx->d1, "self.conf", "[profile]\ninclude = self\n");
-        expect_file_error(fx, "self", fx->d1, "self.conf", 2, "include loop");
+        err = load_err(fx, "self", NULL);
+        assert_error_is(err, fx->d1, "self.conf", 2, "include loop: self -> self");
+        free(err);
+}
+
+/* A path profile is not the named profile of the same name elsewhere:
+ * including that one is no loop. */
+static void test_include_same_name_other_file(void **state) {
+        struct fx *fx = *state;
+        char *path = tu_write(fx->d2, "own/n.conf", "[profile]\ninclude = n\n[environment]\nkeep = OWN\n");
+        struct policy *p;
+
+        put(fx->d1, "n.conf", "[environment]\nkeep = SEARCHED\n");
+        p = load_ok(fx, NULL, path);
+        assert_string_equal(joined(p, "environment", "keep"), "SEARCHED,OWN");
+        policy_free(p);
+        free(path);
 }
 
 /* A chain p -> i1 -> ... -> iN. */
@@ -1392,6 +1453,7 @@ int main(void) {
                 TEST(test_include_applied_first),
                 TEST(test_include_diamond),
                 TEST(test_include_loop),
+                TEST(test_include_same_name_other_file),
                 TEST(test_include_depth),
                 TEST(test_include_depth_limit_is_8),
                 TEST(test_missing_include),
