@@ -88,3 +88,24 @@ test_identical_binds_collapse_and_cap() {
 	assert_exit 125 "$SANDBOX" --profile "$f" --print-profile probe
 	assert_eq "$f:4098: more than 4096 filesystem entries (ro-bind, bind, dev-bind, tmpfs, overlay, hide and mkdir together; identical entries count once)" "$ERR" "the error"
 }
+
+# Control characters from profiles, paths and options are escaped in
+# every message (main printed them raw: a profile could clear the screen
+# or forge a line of output).
+test_messages_escape_control_characters() {
+	local f=$PROFILE_DIR/esc.conf nl=$TEST_TMP/new$'\n'line.conf
+	printf '[filesystem]\nbind = rel\033[31mRED\n' >"$f"
+	run "$SANDBOX" --profile "$f" "$PROBE" true
+	assert_eq 125 "$RC" "exit status"
+	assert_eq "$f:2: invalid bind 'rel\\x1b[31mRED' (use [-]SOURCE[:DEST] with absolute paths, no '..')" "$ERR" "the error"
+	run "$SANDBOX" --profile "$nl" "$PROBE" true
+	assert_eq 125 "$RC" "exit status"
+	assert_eq "$TEST_TMP/new\\nline.conf: no such profile" "$ERR" "the error"
+	run "$SANDBOX" --set $'filesystem.hide=a\tb\r' "$PROBE" true
+	assert_eq 125 "$RC" "exit status"
+	assert_eq "--set: invalid hide 'a\\tb\\r' (an absolute path without '..' is required)" "$ERR" "the error"
+	run sbx --bind $'/nonexistent\n/x\e[0m' "$PROBE" true
+	assert_eq 125 "$RC" "exit status"
+	assert_eq 1 "$(grep -c '' <<<"$ERR")" "number of stderr lines"
+	assert_contains "$ERR" "'/nonexistent\\n/x\\x1b[0m'" "the error"
+}
