@@ -109,3 +109,30 @@ test_messages_escape_control_characters() {
 	assert_eq 1 "$(grep -c '' <<<"$ERR")" "number of stderr lines"
 	assert_contains "$ERR" "'/nonexistent\\n/x\\x1b[0m'" "the error"
 }
+
+# A program whose "#!" interpreter or ELF loader is missing is named with
+# what is missing (main said "No such file or directory" for the program
+# itself, exit 127); the program exists, so the status is 126.
+test_missing_interpreter_named() {
+	local bin=$TEST_TMP/bin ld=/lib64/ld-linux-x86-64.so.2
+	mkdir -p "$bin" || fail "cannot create $bin"
+	printf '#!/nonexistent/interp -x\necho hi\n' >"$bin/script" && chmod 755 "$bin/script"
+	run sbx --ro-bind "$bin" "$bin/script"
+	assert_eq 126 "$RC" "exit status of a script without its interpreter"
+	assert_eq "sandbox: '$bin/script': interpreter '/nonexistent/interp' not found" "$ERR" "the error"
+	cp "$bin/script" "$bin/sbx-noint-script" || fail "cannot copy the script"
+	PATH=$bin:$PATH run sbx --ro-bind "$bin" --set environment.keep=PATH sbx-noint-script
+	assert_eq 126 "$RC" "exit status through PATH"
+	assert_eq "sandbox: 'sbx-noint-script': interpreter '/nonexistent/interp' not found" "$ERR" "the error through PATH"
+	[[ -e $ld ]] && grep -qF "$ld" /bin/true ||
+		skip "needs /bin/true loaded by $ld (x86-64 glibc) to plant a missing loader"
+	sed "s|$ld|/lib64/ld-nolnx-x86-64.so.2|" /bin/true >"$bin/elf" && chmod 755 "$bin/elf" ||
+		fail "cannot write $bin/elf"
+	run sbx --ro-bind "$bin" "$bin/elf"
+	assert_eq 126 "$RC" "exit status of an ELF without its loader"
+	assert_eq "sandbox: '$bin/elf': its ELF interpreter '/lib64/ld-nolnx-x86-64.so.2' not found" "$ERR" "the error"
+	# a program that is really missing is still 127
+	run sbx --ro-bind "$bin" "$bin/none"
+	assert_eq 127 "$RC" "exit status of a missing program"
+	assert_eq "sandbox: '$bin/none': No such file or directory" "$ERR" "the error"
+}
