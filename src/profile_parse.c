@@ -76,27 +76,27 @@ static char *read_line(char *buf, int num, void *stream) {
         return buf;
 }
 
-/* Makes room for one more element of size sz in *arr (n used, *cap
- * allocated), doubling: a file of n lines costs O(n), not O(n^2). */
-static int grow(void **arr, size_t n, size_t *cap, size_t sz) {
+/* Makes room for one more element of size sz in arr (n used, *cap
+ * allocated), doubling: a file of n lines costs O(n), not O(n^2).
+ * Returns the array (maybe moved) or NULL, arr untouched, on ENOMEM. */
+static void *grow(void *arr, size_t n, size_t *cap, size_t sz) {
         void *a;
 
         if (n < *cap)
-                return 0;
-        a = reallocarray(*arr, *cap ? *cap * 2 : 16, sz);
-        if (!a)
-                return -ENOMEM;
-        *arr = a;
-        *cap = *cap ? *cap * 2 : 16;
-        return 0;
+                return arr;
+        a = reallocarray(arr, *cap ? *cap * 2 : 16, sz);
+        if (a)
+                *cap = *cap ? *cap * 2 : 16;
+        return a;
 }
 
 static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line) {
         struct profile_section *n;
 
-        if (grow((void **)&f->sections, f->n_sections, &f->cap_sections, sizeof(*n)) < 0)
+        n = grow(f->sections, f->n_sections, &f->cap_sections, sizeof(*n));
+        if (!n)
                 return -ENOMEM;
-        n = f->sections;
+        f->sections = n;
         n[f->n_sections].name = strndup(name, len);
         n[f->n_sections].line = line;
         if (!n[f->n_sections].name)
@@ -108,9 +108,10 @@ static int add_section(struct profile_file *f, const char *name, size_t len, uns
 static int add_entry(struct profile_file *f, const char *section, const char *key, const char *value, unsigned line) {
         struct profile_entry *n;
 
-        if (grow((void **)&f->entries, f->n, &f->cap, sizeof(*n)) < 0)
+        n = grow(f->entries, f->n, &f->cap, sizeof(*n));
+        if (!n)
                 return -ENOMEM;
-        n = f->entries;
+        f->entries = n;
         n[f->n] = (struct profile_entry){strdup(section), strdup(key), strdup(value), line};
         if (!n[f->n].section || !n[f->n].key || !n[f->n].value) {
                 free(n[f->n].section);

@@ -12,6 +12,7 @@
 parse_cwd_profile() {
 	local n
 	cp "$REPO/profiles.d/cwd.conf" "$PROFILE_DIR/cwd.conf" || fail "cannot copy cwd.conf"
+	# shellcheck disable=SC2016 # a literal ${CWD}
 	n=$(grep -n '^bind = \${CWD}$' "$PROFILE_DIR/cwd.conf" | cut -d: -f1)
 	[[ -n $n ]] || fail "profiles.d/cwd.conf has no 'bind = \${CWD}' line"
 	CWD_LINE=$PROFILE_DIR/cwd.conf:$n
@@ -29,7 +30,7 @@ parse_cwd_profile() {
 # bind split into SRC=~/ DST=/x and the program read the whole home at /x.
 test_cwd_with_colon_does_not_grant_home() {
 	local home=$TEST_TMP/home
-	mkdir -p "$home/:/x" && echo secret >"$home/secret.txt" || fail "cannot create $home"
+	{ mkdir -p "$home/:/x" && echo secret >"$home/secret.txt"; } || fail "cannot create $home"
 	parse_cwd_profile colon
 	export HOME=$home
 	cd "$home/:/x" || fail "cannot enter $home/:/x"
@@ -38,6 +39,7 @@ test_cwd_with_colon_does_not_grant_home() {
 	assert_eq "$CWD_LINE: '\${CWD}' expands to '$home/:/x', which contains ':', the separator of SRC:DST; an expanded value cannot change how the line splits (a path with ':' cannot be used here)" "$ERR" "the error"
 	assert_eq "" "$OUT" "output of a refused launch"
 	# the same through --bind
+	# shellcheck disable=SC2016 # a literal ${CWD}, expanded by sandbox
 	run sbx --ro-bind /usr --bind '${CWD}' "$PROBE" stat /x/secret.txt
 	assert_eq 125 "$RC" "exit status of --bind \${CWD}"
 	assert_eq "--bind: '\${CWD}' expands to '$home/:/x', which contains ':', the separator of SRC:DST; an expanded value cannot change how the line splits (a path with ':' cannot be used here)" "$ERR" "the --bind error"
@@ -47,7 +49,7 @@ test_cwd_with_colon_does_not_grant_home() {
 # symbolic link, with a trailing '/', with '//', or a directory above it.
 test_cwd_guard_compares_resolved_paths() {
 	local home=$TEST_TMP/home h msg
-	mkdir -p "$home/src" && echo secret >"$home/secret.txt" || fail "cannot create $home"
+	{ mkdir -p "$home/src" && echo secret >"$home/secret.txt"; } || fail "cannot create $home"
 	ln -s home "$TEST_TMP/homelink" || fail "cannot create a symbolic link"
 	parse_cwd_profile cwdguard
 	msg="$CWD_LINE: \${CWD} is not available: sandbox was started in the home directory, above it or in / and would grant all of it; cd into a project directory"
@@ -124,9 +126,9 @@ test_missing_interpreter_named() {
 	PATH=$bin:$PATH run sbx --ro-bind "$bin" --set environment.keep=PATH sbx-noint-script
 	assert_eq 126 "$RC" "exit status through PATH"
 	assert_eq "sandbox: 'sbx-noint-script': interpreter '/nonexistent/interp' not found" "$ERR" "the error through PATH"
-	[[ -e $ld ]] && grep -qF "$ld" /bin/true ||
+	{ [[ -e $ld ]] && grep -qF "$ld" /bin/true; } ||
 		skip "needs /bin/true loaded by $ld (x86-64 glibc) to plant a missing loader"
-	sed "s|$ld|/lib64/ld-nolnx-x86-64.so.2|" /bin/true >"$bin/elf" && chmod 755 "$bin/elf" ||
+	{ sed "s|$ld|/lib64/ld-nolnx-x86-64.so.2|" /bin/true >"$bin/elf" && chmod 755 "$bin/elf"; } ||
 		fail "cannot write $bin/elf"
 	run sbx --ro-bind "$bin" "$bin/elf"
 	assert_eq 126 "$RC" "exit status of an ELF without its loader"
