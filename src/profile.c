@@ -212,7 +212,9 @@ static ssize_t find_applying(const struct loader *l, const char *name, const cha
 
         for (size_t i = 0; i < l->depth; i++) {
                 const struct applying *a = &l->stack[i];
-                if (have && a->ino ? a->dev == st.st_dev && a->ino == st.st_ino : streq(a->name, name))
+                bool same = have ? a->ino && a->dev == st.st_dev && a->ino == st.st_ino
+                                 : !a->ino && streq(a->name, name);
+                if (same)
                         return (ssize_t)i;
         }
         return -1;

@@ -440,11 +440,19 @@ static void test_include_same_name_other_file(void **state) {
         struct fx *fx = *state;
         char *path = tu_write(fx->d2, "own/n.conf", "[profile]\ninclude = n\n[environment]\nkeep = OWN\n");
         struct policy *p;
+        char *err;
 
         put(fx->d1, "n.conf", "[environment]\nkeep = SEARCHED\n");
         p = load_ok(fx, NULL, path);
         assert_string_equal(joined(p, "environment", "keep"), "SEARCHED,OWN");
         policy_free(p);
+        free(path);
+        /* nor is a name that is not on the profile path: it is missing */
+        path = tu_write(fx->d2, "own/m.conf", "[profile]\ninclude = m\n");
+        err = load_err(fx, NULL, path);
+        assert_file_line(err, path, 2, NULL);
+        assert_string_equal(err + strlen(path) + 4, "included profile 'm' not found on the profile path");
+        free(err);
         free(path);
 }
 
