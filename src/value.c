@@ -358,7 +358,7 @@ static char split_problem(const char *raw_head, const char *head, const char *ra
                 return seps[0];
         if (head[0] == '-' && raw_head[0] != '-')
                 return '-';
-        for (const char *c = seps + 1; tail && *c; c++)
+        for (const char *c = seps + 1; tail && raw_tail && *c; c++)
                 if (count_char(tail, *c) != count_char(raw_tail, *c))
                         return *c;
         return 0;
@@ -366,45 +366,53 @@ static char split_problem(const char *raw_head, const char *head, const char *ra
 
 int value_expand_split(const char *s, const char *seps, const struct value_vars *vars, char **ret, char **ret_bad,
                        char *ret_sep) {
-        const char *sep = seps && *seps ? strchr(s, seps[0]) : NULL;
+        const char *sep;
         char *raw_head, *head = NULL, *tail = NULL, *out;
-        size_t hn, tn;
+        size_t hn;
         char bad;
         int r;
 
         if (!seps || !*seps)
                 return value_expand(s, vars, ret, ret_bad);
+        sep = strchr(s, seps[0]);
         raw_head = strndup(s, sep ? (size_t)(sep - s) : strlen(s));
         if (!raw_head)
                 return -ENOMEM;
         r = value_expand(raw_head, vars, &head, ret_bad);
-        if (r == 0 && sep)
-                r = expand(sep + 1, vars, false, &tail, ret_bad); /* "~" only at the start, as before */
-        bad = r == 0 ? split_problem(raw_head, head, sep ? sep + 1 : NULL, tail, seps) : 0;
         free(raw_head);
-        if (r == 0 && bad) {
-                bool in_head = strchr(head, seps[0]) || (head[0] == '-' && s[0] != '-');
+        if (r < 0)
+                return r;
+        if (!sep) {
+                tail = NULL;
+        } else if ((r = expand(sep + 1, vars, false, &tail, ret_bad)) < 0) { /* "~" only at the start */
+                free(head);
+                return r;
+        }
+        bad = split_problem(s, head, sep ? sep + 1 : NULL, tail, seps);
+        if (bad) {
+                bool in_head = bad == seps[0] || bad == '-';
                 *ret_bad = in_head ? head : tail;
-                free(*ret_bad == head ? tail : head);
+                free(in_head ? tail : head);
                 *ret_sep = bad;
                 return -EDOM;
         }
-        hn = head ? strlen(head) : 0;
-        tn = tail ? strlen(tail) : 0;
-        out = r == 0 ? malloc(hn + tn + 2) : NULL;
-        if (r == 0 && !out)
-                r = -ENOMEM;
-        if (r == 0) {
+        if (!tail) {
+                *ret = head;
+                return 0;
+        }
+        hn = strlen(head);
+        out = malloc(hn + strlen(tail) + 2);
+        if (out) {
                 memcpy(out, head, hn);
                 out[hn] = seps[0];
-                memcpy(out + hn + 1, tail ? tail : "", tn + 1);
-                if (!sep)
-                        out[hn] = 0;
-                *ret = out;
+                strcpy(out + hn + 1, tail);
         }
         free(head);
         free(tail);
-        return r;
+        if (!out)
+                return -ENOMEM;
+        *ret = out;
+        return 0;
 }
 
 char *value_escape(const char *s) {
