@@ -21,6 +21,7 @@
 
 #include "caps.h"
 #include "fdutil.h"
+#include "interp.h"
 #include "macro.h"
 #include "net.h"
 #include "rlimits.h"
@@ -234,14 +235,16 @@ static const char *env_get(char **envp, const char *name) {
 /* execve with a PATH search in the payload's environment, like the shell:
  * 127 (ENOENT) unless a matching file exists but cannot be executed, then
  * 126 (EACCES); a directory on PATH that cannot be searched is skipped. */
-static int exec_search(const struct exec_ctx *c) {
+static int exec_search(const struct exec_ctx *c, char *found, size_t found_len) {
         const char *prog = c->argv[0];
         const char *path = env_get(c->envp, "PATH");
         bool denied = false;
 
         if (strchr(prog, '/')) {
                 execve(prog, c->argv, c->envp);
-                return errno;
+                int err = errno;
+                snprintf(found, found_len, "%s", prog);
+                return err;
         }
         if (!path)
                 path = "/usr/local/bin:/usr/bin:/bin";
@@ -257,6 +260,8 @@ static int exec_search(const struct exec_ctx *c) {
                         return errno;
                 if (errno == EACCES && stat(full, &st) == 0 && S_ISREG(st.st_mode))
                         denied = true;
+                else if (errno == ENOENT && !found[0] && stat(full, &st) == 0 && S_ISREG(st.st_mode))
+                        snprintf(found, found_len, "%s", full); /* its interpreter is missing */
         }
         return denied ? EACCES : ENOENT;
 }
@@ -309,5 +314,9 @@ void exec_payload(const struct exec_ctx *c) {
         if (!early)
                 load_filter(c);
         /* Reported by the parent as exit status 127 or 126. */
-        sync_fail(c->sync_fd, STAGE_EXEC, exec_search(c), c->argv[0]);
+        char found[4096] = "";
+        int err = exec_search(c, found, sizeof(found));
+        if (err == ENOENT && found[0])
+                interp_report_missing(c->sync_fd, p, c->argv[0], found);
+        sync_fail(c->sync_fd, STAGE_EXEC, err, c->argv[0]);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stddef.h>
 #include "macro.h"
 
 enum log_level { LOG_QUIET = 0, LOG_ERR = 1, LOG_INFO = 2, LOG_DEBUG = 3 };
@@ -16,6 +17,17 @@ enum log_level log_get_level(void);
  * (which must be negative) so callers can write return log_error_errno(r, ...). */
 void log_msg(enum log_level level, const char *fmt, ...) _printf_(2, 3);
 int log_msg_errno(enum log_level level, int r, const char *fmt, ...) _printf_(3, 4);
+
+/* Print "MSG\n" on stderr whatever the level: the complete one-line
+ * errors that carry their own prefix ("FILE:LINE: ...", "--bind: ..."). */
+void log_plain(const char *fmt, ...) _printf_(1, 2);
+
+/* Every message is printed through this: control characters (bytes below
+ * 0x20 and 0x7f) become \n, \t, \r or \xHH, so a profile value, a path
+ * or a program name cannot break the line or reach the terminal as an
+ * escape sequence. Writes at most len - 1 bytes and a NUL (whole escapes
+ * only); returns the length written. */
+size_t log_escape(const char *s, char *out, size_t len);
 
 #define log_error(...) log_msg(LOG_ERR, __VA_ARGS__)
 #define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)

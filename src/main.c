@@ -66,7 +66,7 @@ static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *
         *v = (struct value_vars){home, s->uid, getenv("XDG_RUNTIME_DIR"), program, s->id,
                                  getcwd(s->cwd, sizeof(s->cwd)) ? s->cwd : NULL};
         /* ${CWD} grants the current directory: never all of the home or / */
-        if (v->cwd && (streq(v->cwd, "/") || (home && streq(v->cwd, home))))
+        if (v->cwd && !profile_cwd_grantable(v->cwd, home))
                 v->cwd = NULL;
 }
 
@@ -106,15 +106,15 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         }
         profile_strv_free(req.dirs);
         if (r < 0) {
-                fprintf(stderr, "%s\n", err ? err : strerror(-r));
+                log_plain("%s", err ? err : strerror(-r));
                 return r;
         }
         r = policy_validate(p, &err, &o);
         if (r < 0) {
                 if (o.line)
-                        fprintf(stderr, "%s:%u: %s\n", o.file, o.line, err);
+                        log_plain("%s:%u: %s", o.file, o.line, err);
                 else
-                        fprintf(stderr, "%s: %s\n", o.file ? o.file : "sandbox", err);
+                        log_plain("%s: %s", o.file ? o.file : "sandbox", err);
                 return r;
         }
         *ret = TAKE_PTR(p);
@@ -163,7 +163,7 @@ static int run(const struct cli_args *a) {
                 if (k->type == KT_LIST)
                         or = &((const struct strlist *)((const char *)p + k->offset))->items[0].origin;
                 if (or->line)
-                        fprintf(stderr, "%s:%u: [%s] %s is not supported yet\n", or->file, or->line, k->section, k->key);
+                        log_plain("%s:%u: [%s] %s is not supported yet", or->file, or->line, k->section, k->key);
                 else
                         log_error("%s: [%s] %s is not supported yet", or->file ? or->file : "?", k->section, k->key);
                 return EXIT_LAUNCHER;

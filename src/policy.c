@@ -593,6 +593,16 @@ const struct key_def *policy_find_key(const char *section, const char *key) {
         return NULL;
 }
 
+const char *policy_key_separators(const struct key_def *k) {
+        if (k->parse == check_bind || k->parse == check_overlay)
+                return ":";
+        if (k->parse == check_tmpfs)
+                return ":,";
+        if (k->parse == check_env_set)
+                return "=";
+        return NULL;
+}
+
 const char *policy_suggest_key(const char *section, const char *key) {
         static char buf[96];
         unsigned best = 3;
@@ -652,20 +662,37 @@ void strlist_free(struct strlist *l) {
         free(l->items);
         l->items = NULL;
         l->n = 0;
+        l->cap = 0;
 }
 
+/* Amortised: the array doubles, so n appends cost O(n). */
 int strlist_add(struct strlist *l, const char *value, struct origin origin) {
-        struct list_item *n = realloc(l->items, (l->n + 1) * sizeof(*n));
         char *v;
 
-        if (!n)
-                return -ENOMEM;
-        l->items = n;
+        if (l->n == l->cap) {
+                size_t cap = l->cap ? l->cap * 2 : 8;
+                struct list_item *n = reallocarray(l->items, cap, sizeof(*n));
+                if (!n)
+                        return -ENOMEM;
+                l->items = n;
+                l->cap = cap;
+        }
         v = strdup(value);
         if (!v)
                 return -ENOMEM;
         l->items[l->n++] = (struct list_item){v, origin};
         return 0;
+}
+
+/* Removes the entry equal to value, if any (lists hold each value once). */
+static void strlist_remove(struct strlist *l, const char *value) {
+        for (size_t i = 0; i < l->n; i++)
+                if (streq(l->items[i].value, value)) {
+                        free(l->items[i].value);
+                        memmove(&l->items[i], &l->items[i + 1], (l->n - i - 1) * sizeof(*l->items));
+                        l->n--;
+                        return;
+                }
 }
 
 bool strlist_contains(const struct strlist *l, const char *value) {
@@ -779,6 +806,32 @@ static int set_typed(struct policy *p, const struct key_def *k, const char *v, c
         return -EINVAL;
 }
 
+static bool is_mount_list(const struct key_def *k) { return k->type == KT_LIST && streq(k->section, "filesystem"); }
+
+static size_t mount_entries(const struct policy *p) {
+        return p->ro_bind.n + p->bind.n + p->dev_bind.n + p->tmpfs.n + p->overlay.n + p->hide.n + p->mkdir.n;
+}
+
+/* Appends to a list key: identical [filesystem] entries collapse (the
+ * last one stays), and the caps hold (POLICY_MAX_MOUNTS, POLICY_MAX_LIST). */
+static int list_append(struct policy *p, const struct key_def *k, const char *value, struct origin origin,
+                       char **ret_msg) {
+        struct strlist *l = (struct strlist *)((char *)p + k->offset);
+
+        if (is_mount_list(k)) {
+                strlist_remove(l, value);
+                if (mount_entries(p) >= POLICY_MAX_MOUNTS) {
+                        *ret_msg = strprintf("more than %d filesystem entries (ro-bind, bind, dev-bind, tmpfs, overlay, "
+                                             "hide and mkdir together; identical entries count once)", POLICY_MAX_MOUNTS);
+                        return -EINVAL;
+                }
+        } else if (l->n >= POLICY_MAX_LIST) {
+                *ret_msg = strprintf("more than %d '%s' entries", POLICY_MAX_LIST, k->key);
+                return -EINVAL;
+        }
+        return strlist_add(l, value, origin);
+}
+
 int policy_set(struct policy *p, const struct key_def *k, const char *value, struct origin origin,
                bool same_file_dup_is_error, char **ret_msg) {
         size_t idx = policy_key_index(k);
@@ -797,7 +850,7 @@ int policy_set(struct policy *p, const struct key_def *k, const char *value, str
         if (r < 0)
                 return r;
         if (k->type == KT_LIST)
-                return strlist_add((struct strlist *)((char *)p + k->offset), value, origin);
+                return list_append(p, k, value, origin, ret_msg);
         p->origin[idx] = origin;
         return 0;
 }

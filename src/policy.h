@@ -27,7 +27,15 @@ struct list_item {
 struct strlist {
         size_t n;
         struct list_item *items;
+        size_t cap; /* allocated items (grows by doubling) */
 };
+
+/* Entries of the [filesystem] lists (ro-bind, bind, dev-bind, tmpfs,
+ * overlay, hide, mkdir) together, after identical entries of one key are
+ * collapsed; and entries of any other list key. More is an error at the
+ * line that adds one too many. */
+#define POLICY_MAX_MOUNTS 4096
+#define POLICY_MAX_LIST 4096
 
 enum tristate { TRI_AUTO = 0, TRI_NO = 1, TRI_YES = 2 };
 enum net_mode { NET_NONE = 0, NET_HOST, NET_VETH };
@@ -152,6 +160,11 @@ static inline void policy_freep(struct policy **p) {
 
 /* Finds a key; NULL if unknown. */
 const struct key_def *policy_find_key(const char *section, const char *key);
+/* The characters that split key k's value into parts, the first one
+ * first (":" for SRC:DST, ":," for tmpfs DIR:OPT,OPT, "=" for NAME=VALUE),
+ * or NULL for a value of one part. Expansion happens part by part
+ * (value_expand_split). */
+const char *policy_key_separators(const struct key_def *k);
 /* Suggests the closest known "section.key" or key name for an unknown one,
  * or NULL; the returned string is static. */
 const char *policy_suggest_key(const char *section, const char *key);
@@ -163,7 +176,11 @@ const char *policy_suggest_section(const char *section);
  * NULL on ENOMEM. */
 const char *policy_intern_file(struct policy *p, const char *file);
 
-/* Sets key k from text. Scalars replace the previous value; lists append.
+/* Sets key k from text. Scalars replace the previous value; lists append;
+ * a [filesystem] list entry identical to an earlier one of the same key
+ * replaces it (it moves to the end with its new origin: the same mount
+ * again over itself changes nothing, and the later one's place in the
+ * order is what decides what ends up on top).
  * If `same_file_dup_is_error` and the scalar was already set from the same
  * file, fails with -EEXIST. On a bad value returns -EINVAL and *ret_msg is
  * an allocated message without the FILE:LINE prefix. */

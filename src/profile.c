@@ -31,11 +31,19 @@ const char profile_builtin_default[] =
 #include "builtin_default.inc"
         ;
 
+/* A profile being applied: its name and, when read from a file, the
+ * file's identity (a path profile and a named one may be the same file). */
+struct applying {
+        char name[256];
+        dev_t dev;
+        ino_t ino;
+};
+
 struct loader {
         const struct profile_request *req;
         struct policy *p;
         char *error;                         /* first error, complete line */
-        const char *stack[PROFILE_MAX_INCLUDE_DEPTH + 2];
+        struct applying stack[PROFILE_MAX_INCLUDE_DEPTH + 2];
         size_t depth;
         char **done;                         /* includes already applied */
         size_t n_done;
@@ -176,24 +184,80 @@ static int apply_path(struct loader *l, const char *path) {
         return apply_file(l, path, data, len);
 }
 
+/* Pushes a profile on the stack of those being applied; path NULL for the
+ * built-in default. A file name loses its ".conf" (the name it is
+ * included by). */
+static void push_applying(struct loader *l, const char *name, const char *path) {
+        struct applying *a = &l->stack[l->depth++];
+        struct stat st;
+        size_t n = strlen(name);
+
+        if (n > 5 && streq(name + n - 5, ".conf"))
+                n -= 5;
+        snprintf(a->name, sizeof(a->name), "%.*s", (int)n, name);
+        a->dev = 0;
+        a->ino = 0;
+        if (path && stat(path, &st) == 0) {
+                a->dev = st.st_dev;
+                a->ino = st.st_ino;
+        }
+}
+
+/* Whether profile name (found at path, or NULL) is being applied: the
+ * same file, or for the built-in default the same name. Returns the
+ * stack index or -1. */
+static ssize_t find_applying(const struct loader *l, const char *name, const char *path) {
+        struct stat st;
+        bool have = path && stat(path, &st) == 0;
+
+        for (size_t i = 0; i < l->depth; i++) {
+                const struct applying *a = &l->stack[i];
+                bool same = have ? a->ino && a->dev == st.st_dev && a->ino == st.st_ino
+                                 : !a->ino && streq(a->name, name);
+                if (same)
+                        return (ssize_t)i;
+        }
+        return -1;
+}
+
+/* "include loop: a -> b -> a", from the first profile of the loop to the
+ * line that closes it. */
+static int loop_error(struct loader *l, const char *file, unsigned line, size_t from, const char *name) {
+        _cleanup_free_ char *chain = NULL;
+        size_t len = strlen(name) + 1;
+
+        for (size_t i = from; i < l->depth; i++)
+                len += strlen(l->stack[i].name) + 4;
+        chain = calloc(1, len);
+        if (!chain)
+                return -ENOMEM;
+        for (size_t i = from; i < l->depth; i++) {
+                strcat(chain, l->stack[i].name);
+                strcat(chain, " -> ");
+        }
+        strcat(chain, name);
+        return loader_fail(l, file, line, "include loop: %s", chain);
+}
+
 static int apply_include(struct loader *l, const char *file, unsigned line, const char *name) {
         _cleanup_free_ char *path = NULL;
+        ssize_t at;
         int r;
 
         if (!value_is_plain_name(name))
                 return loader_fail(l, file, line, "invalid include '%s' (a profile name: no '/', no leading '.')", name);
-        for (size_t i = 0; i < l->depth; i++)
-                if (streq(l->stack[i], name))
-                        return loader_fail(l, file, line, "include loop: '%s' includes itself", name);
+        path = find_profile(l->req->dirs, name);
+        at = find_applying(l, name, path);
+        if (at >= 0)
+                return loop_error(l, file, line, (size_t)at, name);
         for (size_t i = 0; i < l->n_done; i++)
                 if (streq(l->done[i], name))
                         return 0; /* applied already (diamond) */
         if (l->depth > PROFILE_MAX_INCLUDE_DEPTH) /* stack[0] is the profile itself */
                 return loader_fail(l, file, line, "includes nested deeper than %d", PROFILE_MAX_INCLUDE_DEPTH);
-        path = find_profile(l->req->dirs, name);
         if (!path && !streq(name, "default"))
                 return loader_fail(l, file, line, "included profile '%s' not found on the profile path", name);
-        l->stack[l->depth++] = name;
+        push_applying(l, name, path);
         /* "default" falls back to the built-in default when not installed */
         r = path ? apply_path(l, path)
                  : apply_file(l, "<builtin-default>", profile_builtin_default, strlen(profile_builtin_default));
@@ -203,9 +267,55 @@ static int apply_include(struct loader *l, const char *file, unsigned line, cons
         return strv_push(&l->done, &l->n_done, name);
 }
 
+/* What a separator stands for, in a message. */
+static const char *separator_role(const struct key_def *k, char sep) {
+        if (sep == '=')
+                return "NAME=VALUE";
+        if (sep == ',')
+                return "the tmpfs options";
+        if (streq(k->key, "overlay"))
+                return "DIR:UPPERDIR";
+        return streq(k->key, "tmpfs") ? "DIR:OPTIONS" : "SRC:DST";
+}
+
+/* Expands the value of key k part by part (policy_key_separators), so a
+ * variable never changes how the value splits. Returns 0, -ENOENT for an
+ * optional path ("-...") whose variable is unset (nothing to do), -ENOMEM,
+ * or -EINVAL with *ret_msg (allocated) saying why. */
+static int expand_value(const struct key_def *k, const char *raw, const struct value_vars *vars, char **ret,
+                        char **ret_msg) {
+        const char *seps = policy_key_separators(k), *end;
+        _cleanup_free_ char *bad = NULL, *part = NULL;
+        char sep = 0;
+        int r = value_expand_split(raw, seps, vars, ret, &bad, &sep);
+
+        if (r == -EINVAL && k->type == KT_LIST && raw[0] == '-')
+                return -ENOENT;
+        if (r == -EINVAL && bad && streq(bad, "${CWD}"))
+                return set_error(ret_msg, -EINVAL, "${CWD} is not available: sandbox was started in the home "
+                                 "directory, above it or in / and would grant all of it; cd into a project directory");
+        if (r == -EINVAL)
+                return set_error(ret_msg, -EINVAL, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
+                                 "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID} ${CWD}; all must be set)", bad ? bad : "?", raw);
+        if (r != -EDOM)
+                return r;
+        /* the raw part that expanded badly: the head for its own separator
+         * and the '-' mark, the tail for the others */
+        end = strchr(raw, seps[0]);
+        part = sep == seps[0] || sep == '-' ? strndup(raw, end ? (size_t)(end - raw) : strlen(raw)) : strdup(end + 1);
+        if (!part)
+                return -ENOMEM;
+        if (sep == '-')
+                return set_error(ret_msg, -EINVAL, "'%s' expands to '%s', which starts with '-'; an expanded "
+                                 "value cannot make a path optional", part, bad);
+        return set_error(ret_msg, -EINVAL, "'%s' expands to '%s', which contains '%c', the separator of %s; "
+                         "an expanded value cannot change how the line splits%s", part, bad, sep,
+                         separator_role(k, sep), sep == ':' ? " (a path with ':' cannot be used here)" : "");
+}
+
 static int apply_entry(struct loader *l, const char *file, const struct profile_entry *e) {
         const struct key_def *k = policy_find_key(e->section, e->key);
-        _cleanup_free_ char *expanded = NULL, *bad = NULL, *msg = NULL;
+        _cleanup_free_ char *expanded = NULL, *msg = NULL;
         const char *v = e->value;
         int r;
 
@@ -220,16 +330,11 @@ static int apply_entry(struct loader *l, const char *file, const struct profile_
                                    hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         }
         if (!(k->flags & KF_NOEXPAND)) {
-                r = value_expand(e->value, &l->req->vars, &expanded, &bad);
-                if (r == -EINVAL && k->type == KT_LIST && e->value[0] == '-')
+                r = expand_value(k, e->value, &l->req->vars, &expanded, &msg);
+                if (r == -ENOENT)
                         return 0; /* an optional path whose variable is unset: nothing to bind */
-                if (r == -EINVAL && bad && streq(bad, "${CWD}"))
-                        return loader_fail(l, file, e->line, "${CWD} is not available: sandbox was started in the home "
-                                           "directory or in / and would grant all of it; cd into a project directory");
                 if (r == -EINVAL)
-                        return loader_fail(l, file, e->line, "cannot expand '%s' in '%s' (known: ~ ${HOME} ${UID} "
-                                           "${XDG_RUNTIME_DIR} ${PROGRAM} ${ID} ${CWD}; all must be set)",
-                                           bad ? bad : "?", e->value);
+                        return loader_fail(l, file, e->line, "%s", msg ? msg : "cannot expand");
                 if (r < 0)
                         return r;
                 v = expanded;
@@ -353,7 +458,7 @@ static int load_named(struct loader *l, const char *name, bool required) {
         }
         if (!path)
                 return -ENOENT;
-        l->stack[l->depth++] = name; /* also for the drop-ins: including it again is a loop */
+        push_applying(l, name, path); /* also for the drop-ins: including it again is a loop */
         r = apply_path(l, path);
         if (r == 0) {
                 free(l->p->name);
@@ -377,7 +482,7 @@ int profile_load(const struct profile_request *req, struct policy *p, char **ret
         if (req->noprofile)
                 r = load_builtin(&l);
         else if (req->profile && strchr(req->profile, '/')) {
-                l.stack[l.depth++] = strrchr(req->profile, '/') + 1; /* level 0, like a named profile */
+                push_applying(&l, strrchr(req->profile, '/') + 1, req->profile); /* level 0, like a named one */
                 r = apply_path(&l, req->profile);
                 if (r == 0) {
                         free(p->name);
@@ -409,7 +514,7 @@ int profile_load(const struct profile_request *req, struct policy *p, char **ret
 int profile_apply_override(struct policy *p, const char *assignment, const char *option,
                            const struct value_vars *vars, char **ret_error) {
         _cleanup_free_ char *copy = strdup(assignment);
-        _cleanup_free_ char *expanded = NULL, *bad = NULL, *msg = NULL;
+        _cleanup_free_ char *expanded = NULL, *msg = NULL;
         char *dot, *eq;
         const struct key_def *k;
         const char *file;
@@ -432,9 +537,11 @@ int profile_apply_override(struct policy *p, const char *assignment, const char 
                 return -EINVAL;
         }
         if (!(k->flags & KF_NOEXPAND)) {
-                r = value_expand(eq + 1, vars, &expanded, &bad);
+                r = expand_value(k, eq + 1, vars, &expanded, &msg);
+                if (r == -ENOENT)
+                        return 0; /* an optional path whose variable is unset */
                 if (r < 0) {
-                        (void)!asprintf(ret_error, "%s: cannot expand '%s'", option, bad ? bad : "?");
+                        (void)!asprintf(ret_error, "%s: %s", option, msg ? msg : strerror(-r));
                         return r;
                 }
         }
@@ -525,4 +632,27 @@ int profile_names(char **dirs, char ***ret) {
         qsort(v, n, sizeof(char *), cmp_str);
         *ret = v;
         return 0;
+}
+
+/* dev and inode of a path; false when it cannot be stat()ed. */
+static bool same_file(const char *a, const struct stat *sb) {
+        struct stat sa;
+
+        return stat(a, &sa) == 0 && sa.st_dev == sb->st_dev && sa.st_ino == sb->st_ino;
+}
+
+bool profile_cwd_grantable(const char *cwd, const char *home) {
+        _cleanup_free_ char *rc = cwd ? realpath(cwd, NULL) : NULL;
+        _cleanup_free_ char *rh = home ? realpath(home, NULL) : NULL;
+        struct stat sc;
+        size_t n;
+
+        if (!rc || stat(rc, &sc) < 0 || streq(rc, "/") || same_file("/", &sc))
+                return false;
+        if (home && same_file(home, &sc))
+                return false; /* the home itself, also through a bind mount */
+        if (!rh)
+                return true; /* no home on disk: nothing of it to grant */
+        n = strlen(rc);
+        return !(strncmp(rh, rc, n) == 0 && (rh[n] == 0 || rh[n] == '/'));
 }

@@ -34,6 +34,12 @@ int profile_load(const struct profile_request *req, struct policy *p, char **ret
 int profile_apply_override(struct policy *p, const char *assignment, const char *option,
                            const struct value_vars *vars, char **ret_error);
 
+/* Whether ${CWD} may stand for the directory cwd: not / and neither the
+ * home nor a directory above it, compared after resolving symbolic links,
+ * "." and ".." (realpath) and by device and inode (bind mounts). A cwd
+ * that cannot be resolved is refused. Reads the file system. */
+bool profile_cwd_grantable(const char *cwd, const char *home);
+
 /* Prints the app profiles found on the search path (name, path,
  * description), one per line. */
 int profile_list(char **dirs, FILE *f);

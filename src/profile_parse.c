@@ -76,9 +76,24 @@ static char *read_line(char *buf, int num, void *stream) {
         return buf;
 }
 
-static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line) {
-        struct profile_section *n = realloc(f->sections, (f->n_sections + 1) * sizeof(*n));
+/* Makes room for one more element of size sz in arr (n used, *cap
+ * allocated), doubling: a file of n lines costs O(n), not O(n^2).
+ * Returns the array (maybe moved) or NULL, arr untouched, on ENOMEM. */
+static void *grow(void *arr, size_t n, size_t *cap, size_t sz) {
+        void *a;
 
+        if (n < *cap)
+                return arr;
+        a = reallocarray(arr, *cap ? *cap * 2 : 16, sz);
+        if (a)
+                *cap = *cap ? *cap * 2 : 16;
+        return a;
+}
+
+static int add_section(struct profile_file *f, const char *name, size_t len, unsigned line) {
+        struct profile_section *n;
+
+        n = grow(f->sections, f->n_sections, &f->cap_sections, sizeof(*n));
         if (!n)
                 return -ENOMEM;
         f->sections = n;
@@ -91,8 +106,9 @@ static int add_section(struct profile_file *f, const char *name, size_t len, uns
 }
 
 static int add_entry(struct profile_file *f, const char *section, const char *key, const char *value, unsigned line) {
-        struct profile_entry *n = realloc(f->entries, (f->n + 1) * sizeof(*n));
+        struct profile_entry *n;
 
+        n = grow(f->entries, f->n, &f->cap, sizeof(*n));
         if (!n)
                 return -ENOMEM;
         f->entries = n;

@@ -23,6 +23,7 @@ struct profile_file {
         size_t n;
         struct profile_section *sections; /* every [section] header, also empty ones */
         size_t n_sections;
+        size_t cap, cap_sections; /* allocated; both arrays grow by doubling */
 };
 
 /* Longest line accepted (bytes, without the newline). inih 55 as packaged

@@ -40,6 +40,7 @@
 #include "caps.h"
 #include "cgroup.h"
 #include "exec.h"
+#include "interp.h"
 #include "fdutil.h"
 #include "log.h"
 #include "mounts.h"
@@ -243,6 +244,14 @@ static int start_timer(uint64_t ms) {
 
 /* Turns a child's failure report into one message and an exit code. */
 static int report_failure(const struct sync_msg *m) {
+        if (m->stage == STAGE_EXEC && m->status == INTERP_SCRIPT) { /* interp.c */
+                log_error("'%s': interpreter '%s' not found", m->detail, sync_detail_second(m));
+                return 126;
+        }
+        if (m->stage == STAGE_EXEC && m->status == INTERP_ELF) {
+                log_error("'%s': its ELF interpreter '%s' not found", m->detail, sync_detail_second(m));
+                return 126;
+        }
         if (m->stage == STAGE_EXEC) {
                 log_error("'%s': %s", m->detail, strerror(m->err));
                 return m->err == ENOENT ? 127 : 126;

@@ -10,25 +10,47 @@
 
 #include "macro.h"
 
-int sync_send(int fd, int stage, int err, int status, const char *detail) {
-        struct sync_msg m = {.stage = stage, .err = err, .status = status};
+static int send_msg(int fd, const struct sync_msg *mp) {
         ssize_t k;
 
-        if (detail)
-                snprintf(m.detail, sizeof(m.detail), "%s", detail);
         do
-                k = send(fd, &m, sizeof(m), MSG_NOSIGNAL);
+                k = send(fd, mp, sizeof(*mp), MSG_NOSIGNAL);
         while (k < 0 && errno == EINTR);
         /* The program's filter may deny the socket calls (the minimal,
          * io-heavy and compute profiles do): write() sends the same
          * message on this socket. */
         if (k < 0 && (errno == EPERM || errno == ENOSYS || errno == EACCES))
                 do
-                        k = write(fd, &m, sizeof(m));
+                        k = write(fd, mp, sizeof(*mp));
                 while (k < 0 && errno == EINTR);
         if (k < 0)
                 return negative_errno();
-        return k == (ssize_t)sizeof(m) ? 0 : -EIO;
+        return k == (ssize_t)sizeof(*mp) ? 0 : -EIO;
+}
+
+int sync_send(int fd, int stage, int err, int status, const char *detail) {
+        struct sync_msg m = {.stage = stage, .err = err, .status = status};
+
+        if (detail)
+                snprintf(m.detail, sizeof(m.detail), "%s", detail);
+        return send_msg(fd, &m);
+}
+
+int sync_send_pair(int fd, int stage, int err, int status, const char *a, const char *b) {
+        struct sync_msg m = {.stage = stage, .err = err, .status = status};
+        size_t na = strlen(a), nb = strlen(b);
+
+        if (na + 1 + nb + 1 > sizeof(m.detail))
+                return -ENAMETOOLONG;
+        memcpy(m.detail, a, na + 1);
+        memcpy(m.detail + na + 1, b, nb + 1);
+        return send_msg(fd, &m);
+}
+
+const char *sync_detail_second(const struct sync_msg *m) {
+        size_t n = strnlen(m->detail, sizeof(m->detail));
+
+        return n + 1 < sizeof(m->detail) ? m->detail + n + 1 : "";
 }
 
 int sync_recv(int fd, struct sync_msg *m) {

@@ -35,6 +35,11 @@ struct sync_msg {
 
 /* Sends a message; returns 0 or -errno. detail may be NULL. */
 int sync_send(int fd, int stage, int err, int status, const char *detail);
+/* Sends detail "A\0B" (sync_detail_second() reads B); -ENAMETOOLONG
+ * when both do not fit. */
+int sync_send_pair(int fd, int stage, int err, int status, const char *a, const char *b);
+/* The second string of a sync_send_pair() detail ("" if none). */
+const char *sync_detail_second(const struct sync_msg *m);
 /* Receives one message: 1 got one, 0 EOF, -errno on error. */
 int sync_recv(int fd, struct sync_msg *m);
 /* The same with up to SYNC_MAX_FDS descriptors attached (SCM_RIGHTS):

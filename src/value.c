@@ -274,7 +274,9 @@ static const char *var_lookup(const struct value_vars *v, const char *name, size
         return NULL;
 }
 
-int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad) {
+/* value_expand; tilde false: a leading "~" (or "-~") is kept as it is,
+ * for the parts after the first of a split value. */
+static int expand(const char *s, const struct value_vars *vars, bool tilde, char **ret, char **ret_bad) {
         struct sbuf b = {0};
         const char *p = s;
         int r = 0;
@@ -282,11 +284,13 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
         r = sbuf_add(&b, "", 0);
         if (r < 0)
                 return r;
-        if (p[0] == '-' && p[1] == '~' && (p[2] == 0 || p[2] == '/')) {
+        if (!tilde) {
+                /* no leading "~" handling below */
+        } else if (p[0] == '-' && p[1] == '~' && (p[2] == 0 || p[2] == '/')) {
                 r = sbuf_add(&b, "-", 1); /* "-~/x": an optional path in the home */
                 p++;
         }
-        if (r == 0 && p[0] == '~' && (p[1] == 0 || p[1] == '/')) {
+        if (r == 0 && tilde && p[0] == '~' && (p[1] == 0 || p[1] == '/')) {
                 if (!vars->home) {
                         free(b.p);
                         *ret_bad = strdup("~");
@@ -332,6 +336,82 @@ int value_expand(const char *s, const struct value_vars *vars, char **ret, char 
                 return r;
         }
         *ret = b.p;
+        return 0;
+}
+
+int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad) {
+        return expand(s, vars, true, ret, ret_bad);
+}
+
+static size_t count_char(const char *s, char c) {
+        size_t n = 0;
+
+        for (; *s; s++)
+                n += *s == c;
+        return n;
+}
+
+/* The character of seps that expansion added to a part, or 0. */
+static char split_problem(const char *raw_head, const char *head, const char *raw_tail, const char *tail,
+                          const char *seps) {
+        if (strchr(head, seps[0]))
+                return seps[0];
+        if (head[0] == '-' && raw_head[0] != '-')
+                return '-';
+        for (const char *c = seps + 1; tail && raw_tail && *c; c++)
+                if (count_char(tail, *c) != count_char(raw_tail, *c))
+                        return *c;
+        return 0;
+}
+
+int value_expand_split(const char *s, const char *seps, const struct value_vars *vars, char **ret, char **ret_bad,
+                       char *ret_sep) {
+        const char *sep;
+        char *raw_head, *head = NULL, *tail = NULL, *out;
+        size_t hn;
+        char bad;
+        int r;
+
+        if (!seps || !*seps)
+                return value_expand(s, vars, ret, ret_bad);
+        sep = strchr(s, seps[0]);
+        raw_head = strndup(s, sep ? (size_t)(sep - s) : strlen(s));
+        if (!raw_head)
+                return -ENOMEM;
+        r = value_expand(raw_head, vars, &head, ret_bad);
+        free(raw_head);
+        if (r < 0)
+                return r;
+        if (!sep) {
+                tail = NULL;
+        } else if ((r = expand(sep + 1, vars, false, &tail, ret_bad)) < 0) { /* "~" only at the start */
+                free(head);
+                return r;
+        }
+        bad = split_problem(s, head, sep ? sep + 1 : NULL, tail, seps);
+        if (bad) {
+                bool in_head = bad == seps[0] || bad == '-';
+                *ret_bad = in_head ? head : tail;
+                free(in_head ? tail : head);
+                *ret_sep = bad;
+                return -EDOM;
+        }
+        if (!tail) {
+                *ret = head;
+                return 0;
+        }
+        hn = strlen(head);
+        out = malloc(hn + strlen(tail) + 2);
+        if (out) {
+                memcpy(out, head, hn);
+                out[hn] = seps[0];
+                strcpy(out + hn + 1, tail);
+        }
+        free(head);
+        free(tail);
+        if (!out)
+                return -ENOMEM;
+        *ret = out;
         return 0;
 }
 

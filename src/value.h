@@ -55,6 +55,17 @@ char *value_escape(const char *s);
  * (so printed values reload unchanged); any other "$" is kept. Returns 0 and an allocated string, -EINVAL with
  * *ret_bad set to the offending variable name (allocated), or -ENOMEM. */
 int value_expand(const char *s, const struct value_vars *vars, char **ret, char **ret_bad);
+/* value_expand for a value made of parts: s is split at the first seps[0]
+ * of the raw text, before anything is expanded, and each part is expanded
+ * on its own (a leading "~" only in the first part, as in a whole value),
+ * so an expanded variable never changes how the value splits.
+ * -EDOM when it would: the expanded head contains seps[0] or gained a
+ * leading '-' (the mark of an optional path), or the expanded tail holds
+ * more of one of seps[1..] (e.g. ',' between tmpfs options) than its raw
+ * text; *ret_bad is then the expanded part (allocated) and *ret_sep the
+ * character ('-' for the leading mark). seps NULL or "": value_expand. */
+int value_expand_split(const char *s, const char *seps, const struct value_vars *vars, char **ret, char **ret_bad,
+                       char *ret_sep);
 
 /* Levenshtein distance, for "did you mean". */
 unsigned value_edit_distance(const char *a, const char *b);

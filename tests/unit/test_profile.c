@@ -367,24 +367,93 @@ static void test_include_diamond(void **state) {
         policy_free(p);
 }
 
+/* Expects exactly "DIR/REL:LINE: MSG". */
+static void assert_error_is(const char *err, const char *dir, const char *rel, unsigned line, const char *msg) {
+        char *want = tu_strdupf("%s/%s:%u: %s", dir, rel, line, msg);
+
+        assert_string_equal(err, want);
+        free(want);
+}
+
+/* The error names the include line that closes the loop, whether the
+ * profile was named or given as a path (issue 12 item 19: with a path,
+ * the loop was found one level late, at the next file's include). */
 static void test_include_loop(void **state) {
         struct fx *fx = *state;
-        char *err;
+        char *err, *path;
 
         put(fx->d1, "p.conf", "[profile]\ninclude = a\n");
         put(fx->d1, "a.conf", "# a\n[profile]\ninclude = b\n");
         put(fx->d1, "b.conf", "[profile]\n\ninclude = a\n");
         err = load_err(fx, "p", NULL);
-        {
-                char *path = tu_strdupf("%s/b.conf", fx->d1);
-                assert_file_line(err, path, 3, "include loop");
-                assert_contains(err, "'a'");
-                free(path);
-        }
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        /* two files: a.conf includes b, b.conf includes a */
+        err = load_err(fx, "a", NULL);
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        err = load_err(fx, NULL, "a");
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        path = tu_strdupf("%s/a.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "b.conf", 3, "include loop: a -> b -> a");
+        free(err);
+        free(path);
+        path = tu_strdupf("%s/b.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "a.conf", 3, "include loop: b -> a -> b");
+        free(err);
+        free(path);
+        /* three files */
+        put(fx->d1, "x.conf", "[profile]\ninclude = y\n");
+        put(fx->d1, "y.conf", "[profile]\ndescription = y\ninclude = z\n");
+        put(fx->d1, "z.conf", "[profile]\n\n\ninclude = x\n");
+        err = load_err(fx, "x", NULL);
+        assert_error_is(err, fx->d1, "z.conf", 4, "include loop: x -> y -> z -> x");
+        free(err);
+        path = tu_strdupf("%s/x.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "z.conf", 4, "include loop: x -> y -> z -> x");
+        free(err);
+        free(path);
+        path = tu_strdupf("%s/y.conf", fx->d1);
+        err = load_err(fx, NULL, path);
+        assert_error_is(err, fx->d1, "x.conf", 2, "include loop: y -> z -> x -> y");
+        free(err);
+        free(path);
+        /* a loop that does not start at the top */
+        put(fx->d1, "q.conf", "[profile]\ninclude = x\n");
+        err = load_err(fx, "q", NULL);
+        assert_error_is(err, fx->d1, "z.conf", 4, "include loop: x -> y -> z -> x");
         free(err);
 
         put(fx->d1, "self.conf", "[profile]\ninclude = self\n");
-        expect_file_error(fx, "self", fx->d1, "self.conf", 2, "include loop");
+        err = load_err(fx, "self", NULL);
+        assert_error_is(err, fx->d1, "self.conf", 2, "include loop: self -> self");
+        free(err);
+}
+
+/* A path profile is not the named profile of the same name elsewhere:
+ * including that one is no loop. */
+static void test_include_same_name_other_file(void **state) {
+        struct fx *fx = *state;
+        char *path = tu_write(fx->d2, "own/n.conf", "[profile]\ninclude = n\n[environment]\nkeep = OWN\n");
+        struct policy *p;
+        char *err;
+
+        put(fx->d1, "n.conf", "[environment]\nkeep = SEARCHED\n");
+        p = load_ok(fx, NULL, path);
+        assert_string_equal(joined(p, "environment", "keep"), "SEARCHED,OWN");
+        policy_free(p);
+        free(path);
+        /* nor is a name that is not on the profile path: it is missing */
+        path = tu_write(fx->d2, "own/m.conf", "[profile]\ninclude = m\n");
+        err = load_err(fx, NULL, path);
+        assert_file_line(err, path, 2, NULL);
+        assert_string_equal(err + strlen(path) + 4, "included profile 'm' not found on the profile path");
+        free(err);
+        free(path);
 }
 
 /* A chain p -> i1 -> ... -> iN. */
@@ -821,6 +890,203 @@ static void test_expansion_missing_var(void **state) {
         policy_free(p);
 }
 
+/* Issue 12 item 3: a value is split on its text as written, then each part
+ * is expanded; an expansion that would change the split is an error. */
+static void test_expansion_never_changes_split(void **state) {
+        struct fx *fx = *state;
+        struct profile_request req = {.program = "p", .dirs = fx->dirs, .vars = test_vars};
+        struct policy *p = policy_new();
+        char *err = NULL, *path;
+
+        req.vars.cwd = "/home/tester/:/x"; /* cd ~/:/x */
+        path = tu_write(fx->d1, "p.conf", "[filesystem]\nro-bind = /usr\nbind = ${CWD}\n");
+        assert_int_equal(profile_load(&req, p, &err), -EINVAL);
+        assert_file_line(err, path, 3, NULL);
+        assert_string_equal(err + strlen(path) + 4,
+                            "'${CWD}' expands to '/home/tester/:/x', which contains ':', the separator of SRC:DST; "
+                            "an expanded value cannot change how the line splits (a path with ':' cannot be used here)");
+        assert_int_equal(p->bind.n, 0);
+        free(err);
+        err = NULL;
+        free(path);
+        policy_free(p);
+
+        /* the same through --bind (an override) */
+        p = policy_new();
+        assert_int_equal(profile_apply_override(p, "filesystem.bind=${CWD}", "--bind", &req.vars, &err), -EINVAL);
+        assert_string_equal(err, "--bind: '${CWD}' expands to '/home/tester/:/x', which contains ':', the separator "
+                                 "of SRC:DST; an expanded value cannot change how the line splits (a path with ':' "
+                                 "cannot be used here)");
+        assert_int_equal(p->bind.n, 0);
+        free(err);
+        err = NULL;
+        policy_free(p);
+
+        /* other keys and variables */
+        req.vars.home = "/h:o,me";
+        req.vars.cwd = "/w";
+        req.vars.program = "A=B";
+        path = tu_write(fx->d1, "p.conf", "[filesystem]\noverlay = ~/lower\n");
+        p = policy_new();
+        assert_int_equal(profile_load(&req, p, &err), -EINVAL);
+        assert_file_line(err, path, 2, "'~/lower' expands to '/h:o,me/lower', which contains ':', the separator of "
+                                       "DIR:UPPERDIR;");
+        free(err);
+        err = NULL;
+        free(path);
+        policy_free(p);
+        p = policy_new();
+        assert_int_equal(profile_apply_override(p, "environment.set=${PROGRAM}=1", "--env", &req.vars, &err), -EINVAL);
+        assert_string_equal(err, "--env: '${PROGRAM}' expands to 'A=B', which contains '=', the separator of "
+                                 "NAME=VALUE; an expanded value cannot change how the line splits");
+        free(err);
+        err = NULL;
+        req.vars.cwd = ",size=1G";
+        assert_int_equal(profile_apply_override(p, "filesystem.tmpfs=/t:mode=0700${CWD}", "--tmpfs", &req.vars, &err),
+                         -EINVAL);
+        assert_prefix(err, "--tmpfs: 'mode=0700${CWD}' expands to 'mode=0700,size=1G', which contains ',', the "
+                           "separator of the tmpfs options;");
+        free(err);
+        err = NULL;
+        req.vars.cwd = "-/w";
+        assert_int_equal(profile_apply_override(p, "filesystem.bind=${CWD}", "--bind", &req.vars, &err), -EINVAL);
+        assert_string_equal(err, "--bind: '${CWD}' expands to '-/w', which starts with '-'; an expanded value cannot "
+                                 "make a path optional");
+        free(err);
+        policy_free(p);
+}
+
+/* The guard behind ${CWD} compares resolved paths: the home written any
+ * other way, a symbolic link to it, or a directory above it is refused. */
+static void test_cwd_grantable(void **state) {
+        struct fx *fx = *state;
+        char *home = tu_strdupf("%s/home", fx->root), *sub = tu_strdupf("%s/home/src", fx->root);
+        char *link = tu_strdupf("%s/link", fx->root), *s;
+
+        assert_int_equal(mkdir(home, 0755), 0);
+        assert_int_equal(mkdir(sub, 0755), 0);
+        assert_int_equal(symlink(home, link), 0);
+        assert_true(profile_cwd_grantable(sub, home));
+        assert_false(profile_cwd_grantable(home, home));
+        assert_false(profile_cwd_grantable("/", home));
+        assert_false(profile_cwd_grantable("//", home));
+        assert_false(profile_cwd_grantable(fx->root, home));        /* above the home */
+        assert_false(profile_cwd_grantable(link, home));            /* a symbolic link to it */
+        assert_false(profile_cwd_grantable(home, link));            /* HOME itself through a link */
+        assert_false(profile_cwd_grantable(s = tu_strdupf("%s/.", home), home));
+        free(s);
+        assert_false(profile_cwd_grantable(s = tu_strdupf("%s/src/..", home), home));
+        free(s);
+        assert_false(profile_cwd_grantable(s = tu_strdupf("/%s", home), home)); /* //root/home */
+        free(s);
+        assert_false(profile_cwd_grantable(s = tu_strdupf("%s/", home), home));
+        free(s);
+        assert_false(profile_cwd_grantable(sub, s = tu_strdupf("%s/src/", home))); /* HOME with a trailing / */
+        free(s);
+        assert_true(profile_cwd_grantable(sub, NULL));
+        assert_false(profile_cwd_grantable(NULL, home));
+        assert_false(profile_cwd_grantable("/nonexistent-dir-sbx", home));
+        free(home);
+        free(sub);
+        free(link);
+}
+
+/* ---- list sizes (issue 12 item 16) ---------------------------------------------- */
+
+/* A profile of `header` then n lines "LINE" (numbered: "LINE<index>");
+ * returns its path. */
+static char *write_lines(struct fx *fx, const char *header, const char *line, bool numbered, int n) {
+        size_t cap = strlen(header) + (size_t)n * (strlen(line) + 16), len;
+        char *buf = malloc(cap), *path;
+
+        assert_non_null(buf);
+        len = (size_t)snprintf(buf, cap, "%s", header);
+        for (int i = 0; i < n; i++)
+                len += numbered ? (size_t)snprintf(buf + len, cap - len, "%s%d\n", line, i)
+                                : (size_t)snprintf(buf + len, cap - len, "%s\n", line);
+        path = tu_write(fx->d1, "big.conf", buf);
+        free(buf);
+        return path;
+}
+
+/* 60,000 lines in one section: the file parses in one linear pass and the
+ * 4097th filesystem entry is refused at its own line. */
+static void test_mount_entries_capped(void **state) {
+        struct fx *fx = *state;
+        char *path = write_lines(fx, "[filesystem]\n", "hide = /h", true, 60000), *err;
+
+        err = load_err(fx, "x", path);
+        assert_file_line(err, path, POLICY_MAX_MOUNTS + 2, NULL);
+        assert_string_equal(err + strlen(path) + strlen(":4098: "),
+                            "more than 4096 filesystem entries (ro-bind, bind, dev-bind, tmpfs, overlay, hide and "
+                            "mkdir together; identical entries count once)");
+        free(err);
+        free(path);
+        /* the cap counts all the [filesystem] lists together */
+        path = write_lines(fx, "[filesystem]\nro-bind = /usr\ntmpfs = /t\nmkdir = /m\n", "bind = /b", true, 4093);
+        {
+                struct policy *p = load_ok(fx, "x", path);
+                assert_int_equal(p->bind.n, 4093);
+                policy_free(p);
+        }
+        free(path);
+        path = write_lines(fx, "[filesystem]\nro-bind = /usr\ntmpfs = /t\nmkdir = /m\n", "bind = /b", true, 4094);
+        err = load_err(fx, "x", path);
+        assert_file_line(err, path, 4098, "more than 4096 filesystem entries");
+        free(err);
+        free(path);
+}
+
+static void test_other_lists_capped(void **state) {
+        struct fx *fx = *state;
+        char *path = write_lines(fx, "[environment]\n", "keep = V", true, 60000), *err;
+
+        err = load_err(fx, "x", path);
+        assert_file_line(err, path, 4098, NULL);
+        assert_string_equal(err + strlen(path) + strlen(":4098: "), "more than 4096 'keep' entries");
+        free(err);
+        free(path);
+}
+
+/* 20,000 identical binds collapse to one entry, with the last origin. */
+static void test_identical_mount_entries_collapse(void **state) {
+        struct fx *fx = *state;
+        char *path = write_lines(fx, "[filesystem]\nro-bind = /usr\n", "bind = /srv/data", false, 20000);
+        struct policy *p = load_ok(fx, "x", path);
+        char *err = NULL;
+
+        assert_int_equal(p->bind.n, 1);
+        assert_string_equal(p->bind.items[0].value, "/srv/data");
+        assert_int_equal(p->bind.items[0].origin.line, 20002);
+        assert_int_equal(p->ro_bind.n, 1);
+        policy_free(p);
+        free(path);
+
+        /* the later one's place decides what ends up on top at /x */
+        put(fx->d1, "p.conf", "[filesystem]\nbind = /a:/x\nbind = /b:/x\nbind = /a:/x\nro-bind = /a:/x\n");
+        p = load_ok(fx, "p", NULL);
+        assert_string_equal(joined(p, "filesystem", "bind"), "/b:/x,/a:/x");
+        assert_int_equal(p->bind.items[1].origin.line, 4);
+        assert_string_equal(joined(p, "filesystem", "ro-bind"), "/a:/x"); /* another key: kept */
+        /* an identical --bind collapses too, and the cap covers options */
+        assert_int_equal(profile_apply_override(p, "filesystem.bind=/b:/x", "--bind", &test_vars, &err), 0);
+        assert_string_equal(joined(p, "filesystem", "bind"), "/a:/x,/b:/x");
+        for (int i = 0; p->bind.n + p->ro_bind.n < POLICY_MAX_MOUNTS; i++) {
+                char *a = tu_strdupf("filesystem.hide=/h%d", i);
+                assert_int_equal(profile_apply_override(p, a, "--hide", &test_vars, &err), 0);
+                free(a);
+                if (p->bind.n + p->ro_bind.n + p->hide.n == POLICY_MAX_MOUNTS)
+                        break;
+        }
+        assert_int_equal(profile_apply_override(p, "filesystem.tmpfs=/t", "--tmpfs", &test_vars, &err), -EINVAL);
+        assert_string_equal(err, "--tmpfs: more than 4096 filesystem entries (ro-bind, bind, dev-bind, tmpfs, "
+                                 "overlay, hide and mkdir together; identical entries count once)");
+        free(err);
+        err = NULL;
+        assert_int_equal(profile_apply_override(p, "filesystem.hide=/h0", "--hide", &test_vars, &err), 0);
+        policy_free(p);
+}
+
 /* ---- validation after loading ----------------------------------------------------- */
 
 /* main.c's way of reporting a policy_validate failure. */
@@ -1195,6 +1461,7 @@ int main(void) {
                 TEST(test_include_applied_first),
                 TEST(test_include_diamond),
                 TEST(test_include_loop),
+                TEST(test_include_same_name_other_file),
                 TEST(test_include_depth),
                 TEST(test_include_depth_limit_is_8),
                 TEST(test_missing_include),
@@ -1216,6 +1483,11 @@ int main(void) {
                 TEST(test_profile_invalid_names),
                 TEST(test_expansion),
                 TEST(test_expansion_missing_var),
+                TEST(test_expansion_never_changes_split),
+                TEST(test_cwd_grantable),
+                TEST(test_mount_entries_capped),
+                TEST(test_other_lists_capped),
+                TEST(test_identical_mount_entries_collapse),
                 TEST(test_validate_after_load),
                 TEST(test_print_round_trip),
                 TEST(test_print_round_trip_expanded_values),

@@ -470,6 +470,82 @@ static void test_expand_long(void **state) {
         free(ret);
 }
 
+/* ---- expansion part by part (issue 12 item 3) ------------------------------ */
+
+static void expect_split(const struct value_vars *v, const char *seps, const char *in, const char *out) {
+        char *ret = NULL, *bad = NULL, sep = 0;
+        int r = value_expand_split(in, seps, v, &ret, &bad, &sep);
+
+        if (r != 0)
+                fail_msg("value_expand_split('%s', '%s') = %d (bad '%s'), expected '%s'", in, seps ? seps : "(null)",
+                         r, bad ? bad : "", out);
+        assert_string_equal(ret, out);
+        assert_null(bad);
+        free(ret);
+}
+
+static void expect_split_edom(const struct value_vars *v, const char *seps, const char *in, const char *bad_want,
+                              char sep_want) {
+        char *ret = NULL, *bad = NULL, sep = 0;
+        int r = value_expand_split(in, seps, v, &ret, &bad, &sep);
+
+        if (r != -EDOM)
+                fail_msg("value_expand_split('%s', '%s') = %d ('%s'), expected -EDOM", in, seps, r, ret ? ret : "");
+        assert_null(ret);
+        assert_string_equal(bad, bad_want);
+        assert_int_equal(sep, sep_want);
+        free(bad);
+}
+
+static void test_expand_split(void **state) {
+        const struct value_vars colon_cwd = {.home = "/home/u", .uid = "1000", .program = "p", .id = "i",
+                                             .cwd = "/home/u/:/x"};
+        const struct value_vars odd_home = {.home = "/h:o,me", .uid = "1000", .program = "a:b", .id = "i",
+                                            .cwd = "-/w", .xdg_runtime_dir = "/run/a=b"};
+        (void)state;
+
+        /* no separators: value_expand */
+        expect_split(&full_vars, NULL, "~/x", "/home/tester/x");
+        expect_split(&colon_cwd, NULL, "${CWD}", "/home/u/:/x");
+        expect_split(&colon_cwd, "", "${CWD}", "/home/u/:/x");
+        /* SRC:DST, each part expanded (a leading ~ of DST too) */
+        expect_split(&full_vars, ":", "~/data:/data", "/home/tester/data:/data");
+        expect_split(&full_vars, ":", "-~/data", "-/home/tester/data");
+        expect_split(&full_vars, ":", "/a:~/b", "/a:~/b"); /* a '~' only at the start, as before */
+        expect_split(&full_vars, "=", "E=~/bin/vi", "E=~/bin/vi");
+        expect_split(&full_vars, "=", "E=-~", "E=-~");
+        expect_split(&full_vars, ":", "/a:${HOME}/b", "/a:/home/tester/b");
+        expect_split(&full_vars, ":", "${CWD}:${CWD}", "/home/tester/src:/home/tester/src");
+        expect_split(&full_vars, ":", "/a:", "/a:");
+        expect_split(&colon_cwd, ":", "/src:${CWD}", "/src:/home/u/:/x"); /* DST is the last part */
+        /* cd ~/:/x; bind = ${CWD} must not become /home/u/ -> /x */
+        expect_split_edom(&colon_cwd, ":", "${CWD}", "/home/u/:/x", ':');
+        expect_split_edom(&colon_cwd, ":", "-${CWD}", "-/home/u/:/x", ':');
+        expect_split_edom(&colon_cwd, ":", "${CWD}:/x", "/home/u/:/x", ':');
+        expect_split_edom(&odd_home, ":", "~/.cache", "/h:o,me/.cache", ':');
+        expect_split_edom(&odd_home, ":", "${HOME}", "/h:o,me", ':');
+        expect_split_edom(&odd_home, ":", "/x/${PROGRAM}", "/x/a:b", ':');
+        /* an expansion cannot make a path optional */
+        expect_split_edom(&odd_home, ":", "${CWD}", "-/w", '-');
+        expect_split(&odd_home, ":", "-${CWD}", "--/w");
+        /* tmpfs DIR:OPTIONS: ',' in the directory is fine, not new in the options */
+        expect_split(&full_vars, ":,", "/t,x", "/t,x");
+        expect_split_edom(&odd_home, ":,", "${HOME}", "/h:o,me", ':');
+        expect_split(&full_vars, ":,", "/t,x:size=1M,mode=0700", "/t,x:size=1M,mode=0700");
+        expect_split_edom(&odd_home, ":,", "/t:size=${HOME}", "size=/h:o,me", ',');
+        /* NAME=VALUE: the name cannot gain a '=', the value may */
+        expect_split(&odd_home, "=", "RT=${XDG_RUNTIME_DIR}", "RT=/run/a=b");
+        expect_split_edom(&odd_home, "=", "${XDG_RUNTIME_DIR}=1", "/run/a=b", '=');
+        /* unknown variables are reported as by value_expand, in either part */
+        {
+                char *ret = NULL, *bad = NULL, sep = 0;
+                assert_int_equal(value_expand_split("/a:${FOO}", ":", &full_vars, &ret, &bad, &sep), -EINVAL);
+                assert_null(ret);
+                assert_string_equal(bad, "${FOO}");
+                free(bad);
+        }
+}
+
 /* ---- edit distance and names ---------------------------------------------- */
 
 static void test_edit_distance(void **state) {
@@ -528,7 +604,8 @@ int main(void) {
                 cmocka_unit_test(test_mode_leading_zero),           cmocka_unit_test(test_cpu_quota),
                 cmocka_unit_test(test_cidr),           cmocka_unit_test(test_ip),
                 cmocka_unit_test(test_expand),         cmocka_unit_test(test_expand_missing),
-                cmocka_unit_test(test_expand_long),    cmocka_unit_test(test_edit_distance),
+                cmocka_unit_test(test_expand_long),    cmocka_unit_test(test_expand_split),
+                cmocka_unit_test(test_edit_distance),
                 cmocka_unit_test(test_plain_name),
         };
         return cmocka_run_group_tests_name("value", tests, NULL, NULL);
