@@ -14,13 +14,20 @@
 
 #include "caps.h"
 #include "fdutil.h"
+#include "proctree.h"
 #include "sync.h"
 #include "sysfilter.h"
 
 const int reaper_forwarded_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, 0};
 
-static _Noreturn void finish(int sync_fd, int status) {
-        (void)sync_send(sync_fd, STAGE_EXIT, 0, status, NULL);
+/* The program's status goes to the launcher first: if anything after it
+ * fails, the launcher still reports the program's, not PID 1's. Without
+ * a PID namespace, nothing ends the rest of the tree when PID 1 exits:
+ * it kills it itself. */
+static _Noreturn void finish(const struct reaper_ctx *c, int status) {
+        (void)sync_send(c->sync_fd, STAGE_EXIT, 0, status, NULL);
+        if (c->children_fd >= 0)
+                (void)proctree_kill(c->children_fd);
         if (WIFEXITED(status))
                 _exit(WEXITSTATUS(status));
         _exit(128 + WTERMSIG(status));
@@ -42,16 +49,28 @@ int reaper_lockdown(const struct policy *p) {
         return sysfilter_load_reaper();
 }
 
-void reaper_run(int sigfd, int sync_fd, pid_t payload) {
+/* The launcher died (REAPER_PARENT_DEATH_SIGNAL, sent by the kernel on
+ * its behalf, so ssi_pid is the launcher's and cannot be forged): the
+ * tree goes with it. */
+static bool parent_died(const struct reaper_ctx *c, const struct signalfd_siginfo *si) {
+        return c->children_fd >= 0 && si->ssi_signo == REAPER_PARENT_DEATH_SIGNAL && si->ssi_code == SI_USER &&
+               (pid_t)si->ssi_pid == c->launcher;
+}
+
+void reaper_run(const struct reaper_ctx *c) {
         for (;;) {
                 struct signalfd_siginfo si;
-                ssize_t k = read_full(sigfd, &si, sizeof(si));
+                ssize_t k = read_full(c->sigfd, &si, sizeof(si));
 
                 if (k != (ssize_t)sizeof(si))
                         _exit(125);
+                if (parent_died(c, &si)) {
+                        (void)proctree_kill(c->children_fd);
+                        _exit(125);
+                }
                 if (si.ssi_signo != SIGCHLD) {
                         if (si.ssi_code != SI_KERNEL)
-                                (void)kill(payload, (int)si.ssi_signo);
+                                (void)kill(c->payload, (int)si.ssi_signo);
                         continue;
                 }
                 for (;;) {
@@ -61,8 +80,8 @@ void reaper_run(int sigfd, int sync_fd, pid_t payload) {
                                 continue;
                         if (w <= 0)
                                 break;
-                        if (w == payload)
-                                finish(sync_fd, status); /* the kernel kills the rest */
+                        if (w == c->payload)
+                                finish(c, status); /* with a PID namespace the kernel kills the rest */
                 }
         }
 }

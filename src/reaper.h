@@ -4,6 +4,8 @@
  * Owns nothing. Runs as PID 1 inside the new PID namespace. */
 #pragma once
 
+#include <signal.h>
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "policy.h"
@@ -17,6 +19,18 @@ extern const int reaper_forwarded_signals[];
  * program never sees a privileged PID 1. Returns 0 or -errno. */
 int reaper_lockdown(const struct policy *p);
 
-/* Never returns. sigfd is a signalfd for SIGCHLD plus the forwarded
- * signals (all blocked); payload is PID 2's pid. reaper_lockdown() first. */
-_Noreturn void reaper_run(int sigfd, int sync_fd, pid_t payload);
+/* Without a PID namespace PID 1 is a child subreaper, and its parent
+ * death signal is this one, caught (not SIGKILL), so that it can kill the
+ * tree before it exits. */
+#define REAPER_PARENT_DEATH_SIGNAL SIGPWR
+
+struct reaper_ctx {
+        int sigfd;       /* SIGCHLD, the forwarded signals (all blocked) */
+        int sync_fd;
+        int children_fd; /* proctree_open() without a PID namespace, else -1 */
+        pid_t payload;   /* PID 2 */
+        pid_t launcher;  /* the parent, to recognise its death signal */
+};
+
+/* Never returns. reaper_lockdown() first. */
+_Noreturn void reaper_run(const struct reaper_ctx *c);

@@ -44,6 +44,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "proctree.h"
 #include "profile.h"
 #include "reaper.h"
 #include "sync.h"
@@ -63,6 +64,7 @@ struct launch {
         const char *home;
         char **protect;  /* profile directories: read-only inside */
         int sync_fd;     /* child's end */
+        pid_t launcher;
         sigset_t blocked;
 };
 
@@ -107,6 +109,21 @@ static int join_payload_netns(int fd, bool *ret_gone) {
         return r;
 }
 
+/* Without a PID namespace, PID 1 is a subreaper that kills the tree when
+ * it ends, also when the launcher dies (its parent death signal, blocked
+ * and read from the signalfd, reaper.h). Returns the children list fd. */
+static int init_tree(struct launch *l) {
+        int fd;
+
+        sigaddset(&l->blocked, REAPER_PARENT_DEATH_SIGNAL);
+        if (sigprocmask(SIG_BLOCK, &l->blocked, NULL) < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "sigprocmask");
+        fd = proctree_open();
+        if (fd < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, -fd, "/proc/thread-self/children");
+        return fd;
+}
+
 /* Child: set up the namespaces, start the program as PID 2, become the
  * reaper. Fail-closed: any error is reported and the child exits. */
 static _Noreturn void child_main(struct launch *l) {
@@ -118,10 +135,17 @@ static _Noreturn void child_main(struct launch *l) {
         struct exec_root root;
         bool gone = false;
         pid_t pid;
-        int sigfd, pv[2], r;
+        int sigfd, pv[2], r, children_fd = -1;
 
-        if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        if (p->ns_pid == TRI_NO)
+                children_fd = init_tree(l);
+        if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, children_fd >= 0 ? REAPER_PARENT_DEATH_SIGNAL : SIGKILL,
+                                        0, 0, 0) < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_PDEATHSIG");
+        /* The launcher died before the line above? (Its pid is 0 in a new
+         * PID namespace.) */
+        if (p->die_with_parent && getppid() != (children_fd >= 0 ? l->launcher : 0))
+                _exit(125);
         /* While the parent writes the maps: the bounding set, for PID 1 and
          * (inherited) the program, down to the keep list. Mounting needs
          * only the effective set, which this leaves alone. */
@@ -180,7 +204,7 @@ static _Noreturn void child_main(struct launch *l) {
                 sync_fail(l->sync_fd, STAGE_MOUNTS, -r, "statx of the new root");
         /* PID 1 keeps nothing of the caller's (no terminal, no files) and
          * is locked down before the program may run. */
-        (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0]}, 3);
+        (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0], children_fd}, 4);
         r = reaper_lockdown(p);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
@@ -190,7 +214,8 @@ static _Noreturn void child_main(struct launch *l) {
         if (!gone)
                 (void)send(pv[0], &root, sizeof(root), MSG_NOSIGNAL);
         close(pv[0]);
-        reaper_run(sigfd, l->sync_fd, pid);
+        reaper_run(&(struct reaper_ctx){.sigfd = sigfd, .sync_fd = l->sync_fd, .children_fd = children_fd,
+                                        .payload = pid, .launcher = l->launcher});
 }
 
 /* clone() that behaves like fork(); with a cgroup fd the child is born in
@@ -339,6 +364,21 @@ static int wait_child(struct waiter *w, int sigfd, int sync_fd, int timer_fd) {
         return 0;
 }
 
+/* PID 1 exited without reporting the program's status (killed from
+ * outside, or its own filter or a sanitizer ended it): its status is not
+ * the program's, so it is a launcher failure. */
+static int report_init_death(const struct waiter *w, struct sandbox_result *res) {
+        res->setup_failed = true;
+        if (WIFSIGNALED(w->status))
+                log_error("sandbox init (PID 1) died: killed by signal %d (%s)", WTERMSIG(w->status),
+                          strsignal(WTERMSIG(w->status)));
+        else if (WIFEXITED(w->status))
+                log_error("sandbox init (PID 1) died: exit status %d", WEXITSTATUS(w->status));
+        else
+                log_error("sandbox init (PID 1) died");
+        return 125;
+}
+
 static int exit_code(const struct waiter *w, struct sandbox_result *res) {
         int st = w->have_exit ? w->program_status : w->status;
 
@@ -351,6 +391,8 @@ static int exit_code(const struct waiter *w, struct sandbox_result *res) {
                 res->timed_out = true;
                 return 124;
         }
+        if (!w->have_exit)
+                return report_init_death(w, res);
         if (WIFEXITED(st))
                 return WEXITSTATUS(st);
         if (WIFSIGNALED(st))
@@ -369,7 +411,7 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
         r->exit_code = res->exit_code;
         r->timed_out = res->timed_out;
         r->wall_time_us = res->wall_time_us;
-        r->signal = !res->timed_out && !w->failed && st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+        r->signal = !res->timed_out && !w->failed && w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
         r->memory_peak = (uint64_t)w->ru.ru_maxrss * 1024u;
         if (cs->valid) {
                 r->from_cgroup = true;
@@ -468,6 +510,7 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
         struct cgroup_stats cs = {0};
         struct net_ctx net = NET_CTX_INIT;
         struct waiter w = {.status = -1, .cg = &cg};
+        _cleanup_close_ int tree_fd = -1;
         _cleanup_free_ char *err = NULL;
         sigset_t old;
         _cleanup_close_ int sigfd = -1, timer_fd = -1, parent_fd = -1;
@@ -495,6 +538,18 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
         }
         parent_fd = sv[0];
         l.sync_fd = sv[1];
+        l.launcher = getpid();
+        /* Without a PID namespace the launcher is a subreaper too: what
+         * PID 1 leaves behind when it is killed (timeout) reparents here. */
+        if (p->ns_pid == TRI_NO) {
+                tree_fd = proctree_open();
+                if (tree_fd < 0) {
+                        r = log_error_errno(tree_fd, "Failed to open '/proc/thread-self/children' "
+                                                     "(needed with 'namespaces.pid = no'): %m");
+                        close(sv[1]);
+                        goto out_cgroup;
+                }
+        }
         w.forward_tty = p->new_session;
 
         w.pid = sandbox_clone(clone_flags(&l), cg.dir_fd);
@@ -539,6 +594,8 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 log_error_errno(r, "Failed to wait for the sandbox: %m");
                 goto out_kill;
         }
+        if (tree_fd >= 0)
+                (void)proctree_kill(tree_fd);
         drain_sync(&w, parent_fd);
         res->wall_time_us = now_us() - start;
         res->exit_code = exit_code(&w, res);
@@ -552,6 +609,8 @@ out_kill:
         (void)kill(w.pid, SIGKILL);
         while (waitpid(w.pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+        if (tree_fd >= 0)
+                (void)proctree_kill(tree_fd);
 out_net:
         net_cleanup_parent(&net);
 out_cgroup:

@@ -343,7 +343,7 @@ struct sf_plan {
  * or not, gets ENOSYS (a 17-rule filter builds in well under 1 ms). */
 #define SF_REAPER_ALLOW                                                                                \
         "read write close wait4 waitid kill tgkill exit exit_group rt_sigprocmask rt_sigreturn "     \
-        "restart_syscall sendto sendmsg getpid gettid clock_gettime"
+        "restart_syscall sendto sendmsg getpid gettid clock_gettime pread64"
 
 static void sf_plan_done(struct sf_plan *pl) {
         for (size_t i = 0; i < pl->n_names; i++)

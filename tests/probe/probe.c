@@ -563,6 +563,7 @@ static const struct probe_cmd commands[] = {
         { "fs", 1, cmd_fs, "OP ARGS...: filesystem attacks (probe_fs.c; probe fs help)" },
         { "getppid-loop", 1, cmd_getppid_loop, "N: N raw getppid calls, ns_per_call=" },
         { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
+        { "daemon", 1, cmd_daemon, "FILE [MARKER]: double fork + setsid; the daemon writes its pid to FILE; ready" },
         { "help", 0, cmd_help, ": this list" },
 };
 
