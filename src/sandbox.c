@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argarea.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "exec.h"
@@ -65,6 +66,7 @@ struct launch {
         char **protect;  /* profile directories: read-only inside */
         int sync_fd;     /* child's end */
         pid_t launcher;
+        struct argarea args; /* the launcher's argv and environ strings */
         sigset_t blocked;
 };
 
@@ -202,8 +204,10 @@ static _Noreturn void child_main(struct launch *l) {
         r = exec_root_id(&root);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_MOUNTS, -r, "statx of the new root");
-        /* PID 1 keeps nothing of the caller's (no terminal, no files) and
-         * is locked down before the program may run. */
+        /* PID 1 keeps nothing of the caller's (no terminal, no files, no
+         * command line or environment for /proc/1/cmdline to show) and is
+         * locked down before the program may run. */
+        argarea_wipe(&l->args, "sandbox-init");
         (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0], children_fd}, 4);
         r = reaper_lockdown(p);
         if (r < 0)
@@ -495,6 +499,9 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         l->home = getenv("HOME");
         if (!getcwd(l->cwd, sizeof(l->cwd)))
                 l->cwd[0] = 0;
+        r = argarea_get(&l->args);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read '/proc/self/stat': %m");
         r = exec_build_env(p, environ, &l->envp);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the environment: %m");

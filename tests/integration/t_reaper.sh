@@ -1,6 +1,7 @@
 # shellcheck shell=bash
 # PID 1 of the sandbox (issue 12): its death is a launcher failure, it
-# kills the whole tree without a PID namespace.
+# kills the whole tree without a PID namespace, it shows the program
+# nothing of the launcher's command line, and it keeps no capability.
 # Run by run.sh as root and as an unprivileged user.
 
 # init_pid LAUNCHER_PID: the launcher's only child, PID 1 of the sandbox.
@@ -103,4 +104,21 @@ test_pidno_init_killed_kills_daemon() {
 	show_bg "$TEST_TMP/out"
 	assert_eq 125 "$RC" "exit status"
 	wait_pid_gone "$pid" 5 || fail "the daemon (pid $pid) survives PID 1"
+}
+
+# ---- item 8: PID 1's command line and environment -------------------------------
+
+test_init_cmdline_wiped() {
+	local secret=sbxsecret-$RANDOM$RANDOM rc
+	sbx --env "SBX_T_SECRET=$secret" "$PROBE" cat /proc/1/cmdline | tr '\0' '\n' >"$TEST_TMP/cmdline"
+	rc=${PIPESTATUS[0]}
+	assert_eq 0 "$rc" "exit status"
+	assert_eq "sandbox-init" "$(tr -s '\n' <"$TEST_TMP/cmdline")" "/proc/1/cmdline"
+}
+
+test_init_environ_wiped() {
+	local secret=sbxsecret-$RANDOM$RANDOM
+	# In the launcher's environment only: the profile clears it for the program.
+	SBX_T_HOSTSECRET=$secret sbx "$PROBE" cat /proc/1/environ >"$TEST_TMP/environ" 2>&1
+	! grep -aq -- "$secret" "$TEST_TMP/environ" || fail "/proc/1/environ shows the launcher's environment"
 }
