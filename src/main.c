@@ -121,6 +121,13 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         return 0;
 }
 
+/* The program ran, but the report the caller asked for is missing: a
+ * launcher failure, so that no caller takes the run for a clean one. */
+static int report_failed(int r, const char *path) {
+        log_error_errno(r, "Failed to write the report to '%s': %m", path);
+        return EXIT_LAUNCHER;
+}
+
 /* --stats and --json; the report was filled in by sandbox_run. */
 static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res) {
         struct run_report *rep = &res->report;
@@ -134,7 +141,7 @@ static void emit_report(const struct cli_args *a, const struct policy *p, const 
         if (a->json) {
                 r = report_write_json(a->json, rep);
                 if (r < 0)
-                        log_error_errno(r, "Failed to write the report to '%s': %m", a->json);
+                        res->exit_code = report_failed(r, a->json);
         }
 }
 

@@ -122,3 +122,15 @@ test_init_environ_wiped() {
 	SBX_T_HOSTSECRET=$secret sbx "$PROBE" cat /proc/1/environ >"$TEST_TMP/environ" 2>&1
 	! grep -aq -- "$secret" "$TEST_TMP/environ" || fail "/proc/1/environ shows the launcher's environment"
 }
+
+# ---- item 17: a report that cannot be written -------------------------------------
+
+test_json_unwritable_125() {
+	assert_exit 0 sbx --json "$TEST_TMP/r.json" "$PROBE" exit 0
+	assert_contains "$(<"$TEST_TMP/r.json")" '"exit_code":0' "report"
+	# a directory, and a file whose writes fail (ENOSPC)
+	assert_exit 125 sbx --json "$TEST_TMP" "$PROBE" exit 0
+	assert_contains "$ERR" "'$TEST_TMP'" "stderr"
+	assert_exit 125 sbx --json /dev/full "$PROBE" exit 0
+	assert_contains "$ERR" "'/dev/full'" "stderr"
+}
