@@ -3,7 +3,6 @@
  * Owns nothing. Runs in the parent. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +18,7 @@
 #include "report.h"
 #include "sandbox.h"
 #include "sysfilter.h"
+#include "userhome.h"
 #include "value.h"
 
 #ifndef VERSION
@@ -48,16 +48,12 @@ struct vars_storage {
         char uid[16];
         char id[300];
         char cwd[4096];
+        char home[4096];
 };
 
 static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *program, const char *id) {
-        const char *home = getenv("HOME");
-        struct passwd *pw;
+        const char *home = user_home(s->home, sizeof(s->home)) == 0 ? s->home : NULL;
 
-        if (!home || home[0] != '/') {
-                pw = getpwuid(getuid());
-                home = pw ? pw->pw_dir : NULL;
-        }
         snprintf(s->uid, sizeof(s->uid), "%u", (unsigned)getuid());
         if (id)
                 snprintf(s->id, sizeof(s->id), "%s", id);
@@ -185,7 +181,8 @@ static int run(const struct cli_args *a) {
 /* The mount plan, in the order it is applied, as comments. */
 static int print_mount_plan(const struct policy *p, FILE *f) {
         struct mount_plan plan = {0};
-        int r = mounts_plan(p, getenv("HOME"), &plan);
+        char home[4096];
+        int r = mounts_plan(p, user_home(home, sizeof(home)) == 0 ? home : NULL, &plan);
 
         if (r < 0)
                 return r;

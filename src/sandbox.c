@@ -49,6 +49,7 @@
 #include "profile.h"
 #include "reaper.h"
 #include "sync.h"
+#include "userhome.h"
 #include "userns.h"
 
 /* Everything the child needs; filled in by the parent before clone(). */
@@ -62,7 +63,8 @@ struct launch {
         bool switch_ids;
         bool payload_netns; /* PID 2 makes the network namespace, PID 1 joins it */
         char cwd[4096];
-        const char *home;
+        const char *home;    /* home_buf or NULL */
+        char home_buf[4096];
         char **protect;  /* profile directories: read-only inside */
         int sync_fd;     /* child's end */
         pid_t launcher;
@@ -247,21 +249,23 @@ static int block_signals(sigset_t *ret_set, sigset_t *ret_old) {
         return 0;
 }
 
-static int start_timer(uint64_t ms) {
+/* The timeout's timerfd in *ret_fd, or -1 when there is no timeout
+ * (ms == 0). Returns 0 or -errno; *ret_fd is untouched on failure. */
+static int start_timer(uint64_t ms, int *ret_fd) {
         struct itimerspec its = {.it_value = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L}};
-        int fd;
+        _cleanup_close_ int fd = -1;
 
-        if (ms == 0)
-                return -1;
+        if (ms == 0) {
+                *ret_fd = -1;
+                return 0;
+        }
         fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
-        if (timerfd_settime(fd, 0, &its, NULL) < 0) {
-                int r = negative_errno();
-                close(fd);
-                return r;
-        }
-        return fd;
+        if (timerfd_settime(fd, 0, &its, NULL) < 0)
+                return negative_errno();
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }
 
 /* Turns a child's failure report into one message and an exit code. */
@@ -436,38 +440,47 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
         }
 }
 
+int sandbox_protected_dirs_from(char *const *dirs, bool as_root, char ***ret) {
+        char **out;
+        size_t n = 0, k = 0;
+
+        for (char *const *d = dirs; *d; d++)
+                n++;
+        out = calloc(2 * n + 3, sizeof(char *));
+        if (!out)
+                return -ENOMEM;
+        for (char *const *d = dirs; *d; d++) {
+                char *slash = strrchr(*d, '/');
+                if (slash && slash > *d && slash - *d >= 8 && strncmp(slash - 8, "/sandbox", 8) == 0)
+                        if (!(out[k++] = strndup(*d, (size_t)(slash - *d))))
+                                goto out_nomem;
+                if (!(out[k++] = strdup(*d)))
+                        goto out_nomem;
+        }
+        if (as_root && (!(out[k++] = strdup("/sys")) || !(out[k++] = strdup("/proc"))))
+                goto out_nomem;
+        *ret = out;
+        return 0;
+
+out_nomem:
+        profile_strv_free(out); /* NULL-terminated at the failed entry */
+        return -ENOMEM;
+}
+
 /* The profile directories and their "sandbox" parents: a sandboxed
  * program must never be able to loosen its next run. For a launch by root
  * also the host's /sys and /proc (their files belong to uid 0, which a
  * root payload is even without capabilities: cgroup limits, sysfs knobs),
  * so that no bind of them, or of a tree containing them, is writable. */
 static int protected_dirs(char ***ret) {
-        char **dirs = NULL, **out;
-        size_t n = 0, k = 0;
+        char **dirs = NULL;
         int r = profile_search_path(&dirs);
 
         if (r < 0)
                 return r;
-        for (char **d = dirs; *d; d++)
-                n++;
-        out = calloc(2 * n + 3, sizeof(char *));
-        if (!out) {
-                profile_strv_free(dirs);
-                return -ENOMEM;
-        }
-        for (char **d = dirs; *d; d++) {
-                char *slash = strrchr(*d, '/');
-                if (slash && slash > *d && slash - *d >= 8 && strncmp(slash - 8, "/sandbox", 8) == 0)
-                        out[k++] = strndup(*d, (size_t)(slash - *d));
-                out[k++] = strdup(*d);
-        }
+        r = sandbox_protected_dirs_from(dirs, geteuid() == 0, ret);
         profile_strv_free(dirs);
-        if (geteuid() == 0) {
-                out[k++] = strdup("/sys");
-                out[k++] = strdup("/proc");
-        }
-        *ret = out;
-        return 0;
+        return r;
 }
 
 static int prepare_launch(const struct policy *p, char **argv, struct launch *l) {
@@ -496,7 +509,7 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         }
         l->switch_ids = !l->userns && (l->uid != uid || l->gid != gid);
         l->payload_netns = p->net_mode == NET_NONE;
-        l->home = getenv("HOME");
+        l->home = user_home(l->home_buf, sizeof(l->home_buf)) == 0 ? l->home_buf : NULL;
         if (!getcwd(l->cwd, sizeof(l->cwd)))
                 l->cwd[0] = 0;
         r = argarea_get(&l->args);
@@ -586,9 +599,9 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 log_error("%s", err ? err : strerror(-r));
                 goto out_kill;
         }
-        timer_fd = start_timer(p->timeout_ms);
-        if (timer_fd < -1) {
-                r = log_error_errno(timer_fd, "Failed to start the timeout: %m");
+        r = start_timer(p->timeout_ms, &timer_fd);
+        if (r < 0) {
+                log_error_errno(r, "Failed to start the timeout: %m");
                 goto out_kill;
         }
         r = sync_send(parent_fd, STAGE_GO, 0, 0, NULL);

@@ -25,6 +25,13 @@ struct sandbox_result {
         struct run_report report; /* filled in when the program ran */
 };
 
+/* The directories that stay read-only inside (see sandbox.c): each of
+ * dirs, and its parent when that is named "sandbox", plus /sys and /proc
+ * for root. A NULL-terminated list for profile_strv_free(), or -ENOMEM
+ * (nothing is returned half-built: a directory left out would lose its
+ * protection silently). */
+int sandbox_protected_dirs_from(char *const *dirs, bool as_root, char ***ret);
+
 /* Runs argv under the policy. Returns 0 when the result is filled in
  * (also for a failing program); errors are logged and give exit 125. */
 int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *o, struct sandbox_result *res);
