@@ -185,8 +185,8 @@ int caps_drop(const struct policy *p, bool keep_sys_admin, bool bounded) {
         return r;
 }
 
-int caps_drop_reaper(const struct policy *p) {
-        uint64_t keep = getuid() == 0 ? CAP_BIT(CAP_KILL) : 0, left;
+int caps_drop_reaper(const struct policy *p, bool keep_setid) {
+        uint64_t keep = keep_setid ? CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) : 0, left;
         int r = caps_keep_mask(p, &left);
 
         if (r == 0)
@@ -201,3 +201,5 @@ int caps_drop_reaper(const struct policy *p) {
                 r = caps_set_sets(keep, 0);
         return r;
 }
+
+int caps_clear(void) { return caps_set_sets(0, 0); }

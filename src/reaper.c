@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <grp.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -33,17 +34,31 @@ static _Noreturn void finish(const struct reaper_ctx *c, int status) {
         _exit(128 + WTERMSIG(status));
 }
 
-int reaper_lockdown(const struct policy *p) {
+/* PID 1 takes the program's uid and gid, so that it can signal the
+ * program (forwarding, the tree kill) without CAP_KILL. */
+static int take_ids(const struct reaper_ids *ids) {
+        if (setgroups(0, NULL) < 0 || setresgid(ids->gid, ids->gid, ids->gid) < 0 ||
+            setresuid(ids->uid, ids->uid, ids->uid) < 0)
+                return -errno;
+        return caps_clear(); /* the kernel cleared them, unless the uid stays 0 */
+}
+
+int reaper_lockdown(const struct policy *p, const struct reaper_ids *ids) {
         int r;
 
-        /* Not ptraceable and no core dumps (set before the fork already);
-         * /proc/1/fd and /proc/1/mem are unreadable by the program. */
-        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-                return -errno;
-        /* No capabilities, no_new_privs, a filter of its own. */
-        r = caps_drop_reaper(p);
+        /* No capabilities: only the two for the id switch until it is done. */
+        r = caps_drop_reaper(p, ids != NULL);
+        if (r == 0 && ids)
+                r = take_ids(ids);
         if (r < 0)
                 return r;
+        /* Not ptraceable and no core dumps (set before the fork already,
+         * again here: a change of the effective ids resets it to
+         * fs.suid_dumpable); /proc/1/fd and /proc/1/mem are unreadable
+         * by the program. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+                return -errno;
+        /* no_new_privs, a filter of its own. */
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -errno;
         return sysfilter_load_reaper();

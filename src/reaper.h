@@ -13,11 +13,18 @@
 /* Signals the launcher forwards, NULL... terminated by 0. */
 extern const int reaper_forwarded_signals[];
 
-/* PID 1 gives up what it needed for the setup: not dumpable, no
- * capabilities, no_new_privs and a filter of its own (read, wait4, kill,
- * send, close, exit...). Called before the program may run, so that the
- * program never sees a privileged PID 1. Returns 0 or -errno. */
-int reaper_lockdown(const struct policy *p);
+struct reaper_ids {
+        uid_t uid;
+        gid_t gid;
+};
+
+/* PID 1 gives up what it needed for the setup: no capabilities at all
+ * (with ids, the program's uid and gid first: a launch by root that
+ * switches the program's ids; PID 1 can then signal it without
+ * CAP_KILL), not dumpable, no_new_privs and a filter of its own (read,
+ * wait4, kill, send, close, exit...). Called before the program may run,
+ * so that the program never sees a privileged PID 1. 0 or -errno. */
+int reaper_lockdown(const struct policy *p, const struct reaper_ids *ids);
 
 /* Without a PID namespace PID 1 is a child subreaper, and its parent
  * death signal is this one, caught (not SIGKILL), so that it can kill the

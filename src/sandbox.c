@@ -211,7 +211,7 @@ static _Noreturn void child_main(struct launch *l) {
          * locked down before the program may run. */
         argarea_wipe(&l->args, "sandbox-init");
         (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0], children_fd}, 4);
-        r = reaper_lockdown(p);
+        r = reaper_lockdown(p, l->switch_ids ? &(struct reaper_ids){l->uid, l->gid} : NULL);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
         /* The root goes to PID 2 last; PID 1 then blocks at once in the

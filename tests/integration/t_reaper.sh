@@ -134,3 +134,38 @@ test_json_unwritable_125() {
 	assert_exit 125 sbx --json /dev/full "$PROBE" exit 0
 	assert_contains "$ERR" "'/dev/full'" "stderr"
 }
+
+# ---- item 20: PID 1 holds no capability, even as root --------------------------
+
+# Root launch, program under another uid: PID 1 takes the program's ids
+# instead of keeping CAP_KILL, and still forwards signals to it.
+test_init_takes_program_ids() {
+	local k
+	require_root
+	assert_exit 0 sbx --uid 65534 --gid 65534 "$PROBE" status
+	assert_eq "65534 65534 65534 65534" "$(kv pid1.Uid)" "pid1 Uid"
+	assert_eq "65534 65534 65534 65534" "$(kv pid1.Gid)" "pid1 Gid"
+	for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+		assert_eq 0000000000000000 "$(kv "pid1.$k")" "pid1 $k"
+	done
+	sbx_bg "$TEST_TMP/out" --uid 65534 --gid 65534 "$PROBE" wait-signal 10
+	wait_for "$TEST_TMP/out" '^ready$' 10 || {
+		show_bg "$TEST_TMP/out"
+		fail "the probe never reported ready"
+	}
+	kill -TERM "$BG_PID"
+	wait_exit "$BG_PID" 10
+	show_bg "$TEST_TMP/out"
+	assert_eq 0 "$RC" "exit status"
+	assert_eq SIGTERM "$(kv got "$(<"$TEST_TMP/out")")" "signal the program got"
+}
+
+# As root without a uid switch PID 1 is uid 0 with no capability either.
+test_init_root_no_caps() {
+	local k
+	require_root
+	assert_exit 0 sbx "$PROBE" status
+	for k in CapInh CapPrm CapEff CapBnd CapAmb; do
+		assert_eq 0000000000000000 "$(kv "pid1.$k")" "pid1 $k"
+	done
+}
