@@ -13,9 +13,9 @@
 /* true if name is a capability libcap and this kernel know
  * ("CAP_NET_RAW", any case). */
 bool caps_name_valid(const char *name);
-/* The closest capability name to an unknown one ("CAP_NET_ADMIN"), or
- * NULL. Static storage. */
-const char *caps_suggest(const char *name);
+/* The closest capability name to an unknown one ("CAP_NET_ADMIN") into
+ * the caller's buf (len bytes), "" when none is close. */
+void caps_suggest(const char *name, char *buf, size_t len);
 /* Number of the highest capability this kernel knows. */
 int caps_last_cap(void);
 
