@@ -1,7 +1,9 @@
 /* reaper.h - PID 1 of the sandbox: reaps every zombie, forwards signals
  * sent to it by the launcher to the program, and reports the program's
- * wait status to the launcher before exiting with it.
- * Owns nothing. Runs as PID 1 inside the new PID namespace. */
+ * wait status to the launcher before exiting with it; without a PID
+ * namespace it also kills the rest of the tree (proctree.h).
+ * Owns nothing. Runs as PID 1 inside the new PID namespace (or as the
+ * launcher's child with namespaces.pid = no). */
 #pragma once
 
 #include <signal.h>
