@@ -372,6 +372,11 @@ static int wait_child(struct waiter *w, int sigfd, int sync_fd, int timer_fd) {
         return 0;
 }
 
+bool sandbox_oom_took_init(bool have_exit, int init_status, const struct cgroup_stats *cs) {
+        return !have_exit && cs->valid && cs->oom_kill > 0 && init_status != -1 && WIFSIGNALED(init_status) &&
+               WTERMSIG(init_status) == SIGKILL;
+}
+
 /* PID 1 exited without reporting the program's status (killed from
  * outside, or its own filter or a sanitizer ended it): its status is not
  * the program's, so it is a launcher failure. */
@@ -618,8 +623,12 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 (void)proctree_kill(tree_fd);
         drain_sync(&w, parent_fd);
         res->wall_time_us = now_us() - start;
-        res->exit_code = exit_code(&w, res);
         (void)cgroup_collect(&cg, &cs);
+        if (sandbox_oom_took_init(w.have_exit, w.status, &cs)) {
+                w.have_exit = true; /* the program went with it */
+                w.program_status = w.status;
+        }
+        res->exit_code = exit_code(&w, res);
         fill_report(&w, &cs, res);
         r = 0;
         goto out_net;

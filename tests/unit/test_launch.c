@@ -7,6 +7,9 @@
 
 #include <pwd.h>
 
+#include <signal.h>
+
+#include "cgroup.h"
 #include "profile.h"
 #include "sandbox.h"
 #include "userhome.h"
@@ -99,12 +102,29 @@ static void test_protected_dirs_enomem(void **state) {
         fail_countdown = -1;
 }
 
+/* PID 1 SIGKILLed with the cgroup's OOM kill: the program's status;
+ * anything else without a report stays a launcher failure. */
+static void test_oom_took_init(void **state) {
+        struct cgroup_stats oom = {.valid = true, .oom_kill = 1}, none = {.valid = true}, nocg = {0};
+        int killed = SIGKILL, termed = SIGTERM, exited = 1 << 8;
+        (void)state;
+
+        assert_true(sandbox_oom_took_init(false, killed, &oom));
+        assert_false(sandbox_oom_took_init(true, killed, &oom));  /* it did report */
+        assert_false(sandbox_oom_took_init(false, killed, &none)); /* killed from outside */
+        assert_false(sandbox_oom_took_init(false, killed, &nocg));
+        assert_false(sandbox_oom_took_init(false, termed, &oom));
+        assert_false(sandbox_oom_took_init(false, exited, &oom));
+        assert_false(sandbox_oom_took_init(false, -1, &oom));
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_home_from_env),
                 cmocka_unit_test(test_home_from_passwd),
                 cmocka_unit_test(test_protected_dirs),
                 cmocka_unit_test(test_protected_dirs_enomem),
+                cmocka_unit_test(test_oom_took_init),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
