@@ -67,6 +67,9 @@ test_pidno_exit_kills_daemon() {
 	local pid
 	require_root
 	mkdir "$TEST_TMP/d"
+	# the program: the daemon's parent in the background, exit once the
+	# daemon wrote its pid (the guard fails the test if it never does)
+	# shellcheck disable=SC2016 # expanded by the sandbox's sh
 	assert_exit 0 sbx --set namespaces.pid=no --bind "$TEST_TMP/d" /bin/sh -c \
 		'"$1" daemon "$2" "$3" & until [ -e "$2" ]; do sleep 0.05; done' sh "$PROBE" "$TEST_TMP/d/pid" "$(marker_new)"
 	pid=$(daemon_pid "$TEST_TMP/d/pid")
