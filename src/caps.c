@@ -44,11 +44,11 @@ static int caps_from_name(const char *name) {
 
 bool caps_name_valid(const char *name) { return caps_from_name(name) >= 0; }
 
-const char *caps_suggest(const char *name) {
-        static char buf[64];
+void caps_suggest(const char *name, char *buf, size_t len) {
         unsigned best = 4;
 
-        buf[0] = 0;
+        if (len)
+                buf[0] = 0;
         for (int c = 0; c <= caps_last_cap() && c < 64; c++) {
                 _cleanup_(caps_freep) char *n = cap_to_name((cap_value_t)c);
                 char upper[64];
@@ -61,12 +61,11 @@ const char *caps_suggest(const char *name) {
                         upper[i] = (char)(n[i] >= 'a' && n[i] <= 'z' ? n[i] - 32 : n[i]);
                 upper[i] = 0;
                 d = value_edit_distance(name, upper);
-                if (d < best) {
+                if (d < best && len) {
                         best = d;
-                        snprintf(buf, sizeof(buf), "%s", upper);
+                        snprintf(buf, len, "%s", upper);
                 }
         }
-        return buf[0] ? buf : NULL;
 }
 
 static int caps_keep_mask(const struct policy *p, uint64_t *ret) {
@@ -185,8 +184,8 @@ int caps_drop(const struct policy *p, bool keep_sys_admin, bool bounded) {
         return r;
 }
 
-int caps_drop_reaper(const struct policy *p) {
-        uint64_t keep = getuid() == 0 ? CAP_BIT(CAP_KILL) : 0, left;
+int caps_drop_reaper(const struct policy *p, bool keep_setid) {
+        uint64_t keep = keep_setid ? CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) : 0, left;
         int r = caps_keep_mask(p, &left);
 
         if (r == 0)
@@ -201,3 +200,5 @@ int caps_drop_reaper(const struct policy *p) {
                 r = caps_set_sets(keep, 0);
         return r;
 }
+
+int caps_clear(void) { return caps_set_sets(0, 0); }

@@ -13,9 +13,9 @@
 /* true if name is a capability libcap and this kernel know
  * ("CAP_NET_RAW", any case). */
 bool caps_name_valid(const char *name);
-/* The closest capability name to an unknown one ("CAP_NET_ADMIN"), or
- * NULL. Static storage. */
-const char *caps_suggest(const char *name);
+/* The closest capability name to an unknown one ("CAP_NET_ADMIN") into
+ * the caller's buf (len bytes), "" when none is close. */
+void caps_suggest(const char *name, char *buf, size_t len);
 /* Number of the highest capability this kernel knows. */
 int caps_last_cap(void);
 
@@ -41,7 +41,10 @@ int caps_bound_to_keep(const struct policy *p);
  * Call after the uid switch. Returns 0 or -errno. */
 int caps_drop(const struct policy *p, bool keep_sys_admin, bool bounded);
 
-/* PID 1, after caps_bound_to_keep: empties every set; keeps only CAP_KILL
- * (permitted/effective) when its uid is 0, so it can forward signals to a
- * program that switched to another uid. Returns 0 or -errno. */
-int caps_drop_reaper(const struct policy *p);
+/* PID 1, after caps_bound_to_keep: empties the bounding, inheritable and
+ * ambient sets; permitted and effective keep only CAP_SETUID and
+ * CAP_SETGID when keep_setid (PID 1 then takes the program's ids and
+ * calls caps_clear()), else nothing. Returns 0 or -errno. */
+int caps_drop_reaper(const struct policy *p, bool keep_setid);
+/* Empties the permitted, effective and inheritable sets. 0 or -errno. */
+int caps_clear(void);

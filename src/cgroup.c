@@ -919,25 +919,40 @@ int cgroup_prepare(const struct policy *p, const char *id, struct cgroup_ctx *ct
 
 /* ---- kill, collect, destroy ---------------------------------------------- */
 
-/* Before cgroup.kill (5.14): freeze, SIGKILL every member, thaw; repeat
- * while members remain (a frozen cgroup cannot fork new ones). */
-static int kill_each(int fd) {
-        (void)cg_write(fd, "cgroup.freeze", "1");
-        for (int round = 0; round < 10; round++) {
+int cgroup_kill_rounds(const struct cgroup_kill_ops *ops, void *ctx, unsigned rounds) {
+        for (unsigned round = 0; round < rounds; round++) {
                 _cleanup_free_ char *procs = NULL;
-                int r = cg_read(fd, "cgroup.procs", &procs);
-                if (r < 0 || !procs[0])
-                        break;
+                int r;
+
+                (void)ops->freeze(ctx, true);
+                r = ops->read_procs(ctx, &procs);
+                if (r < 0 || !procs[0]) {
+                        (void)ops->freeze(ctx, false);
+                        return r < 0 ? r : 0;
+                }
                 for (char *s = procs; *s; s += strcspn(s, "\n"), s += *s == '\n') {
                         long pid = strtol(s, NULL, 10);
                         if (pid > 0)
-                                (void)kill((pid_t)pid, SIGKILL);
+                                (void)ops->kill(ctx, (pid_t)pid);
                 }
-                (void)cg_write(fd, "cgroup.freeze", "0");
-                usleep(10000);
+                (void)ops->freeze(ctx, false);
+                ops->settle(ctx);
         }
-        (void)cg_write(fd, "cgroup.freeze", "0");
-        return 0;
+        return -EBUSY;
+}
+
+static int wait_empty(int dirfd, unsigned timeout_ms);
+
+static int kill_freeze(void *ctx, bool on) { return cg_write(*(int *)ctx, "cgroup.freeze", on ? "1" : "0"); }
+static int kill_read_procs(void *ctx, char **ret) { return cg_read(*(int *)ctx, "cgroup.procs", ret); }
+static int kill_pid(void *ctx _unused_, pid_t pid) { return kill(pid, SIGKILL) < 0 ? negative_errno() : 0; }
+static void kill_settle(void *ctx) { (void)wait_empty(*(int *)ctx, 20); }
+
+/* Before cgroup.kill (5.14): cgroup_kill_rounds() on the cgroup's files. */
+static int kill_each(int fd) {
+        static const struct cgroup_kill_ops ops = {kill_freeze, kill_read_procs, kill_pid, kill_settle};
+
+        return cgroup_kill_rounds(&ops, &fd, 10);
 }
 
 int cgroup_kill(struct cgroup_ctx *ctx) {

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "policy.h"
 
@@ -57,6 +58,21 @@ bool cgroup_needed(const struct policy *p);
 int cgroup_prepare(const struct policy *p, const char *id, struct cgroup_ctx *ctx, char **ret_error);
 /* Kills every process in the cgroup (cgroup.kill, else freeze + SIGKILL). */
 int cgroup_kill(struct cgroup_ctx *ctx);
+
+/* The fallback before cgroup.kill (Linux 5.14), its file operations
+ * apart so that it can be tested: each round freezes the cgroup (no
+ * member can fork while the list is read and killed), reads
+ * cgroup.procs, SIGKILLs every member, thaws (the kills take effect)
+ * and lets them go (settle: until empty, briefly). Returns 0 once a
+ * round finds it empty (thawed), -EBUSY after rounds, or the read's
+ * -errno. Pure given ops. */
+struct cgroup_kill_ops {
+        int (*freeze)(void *ctx, bool on);
+        int (*read_procs)(void *ctx, char **ret);
+        int (*kill)(void *ctx, pid_t pid);
+        void (*settle)(void *ctx);
+};
+int cgroup_kill_rounds(const struct cgroup_kill_ops *ops, void *ctx, unsigned rounds);
 /* Reads the statistics (before cgroup_destroy). */
 int cgroup_collect(struct cgroup_ctx *ctx, struct cgroup_stats *ret);
 /* Kills what is left, waits (bounded) until the leaf is empty, removes it,

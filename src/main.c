@@ -3,7 +3,6 @@
  * Owns nothing. Runs in the parent. */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -19,6 +18,7 @@
 #include "report.h"
 #include "sandbox.h"
 #include "sysfilter.h"
+#include "userhome.h"
 #include "value.h"
 
 #ifndef VERSION
@@ -48,16 +48,12 @@ struct vars_storage {
         char uid[16];
         char id[300];
         char cwd[4096];
+        char home[4096];
 };
 
 static void fill_vars(struct value_vars *v, struct vars_storage *s, const char *program, const char *id) {
-        const char *home = getenv("HOME");
-        struct passwd *pw;
+        const char *home = user_home(s->home, sizeof(s->home)) == 0 ? s->home : NULL;
 
-        if (!home || home[0] != '/') {
-                pw = getpwuid(getuid());
-                home = pw ? pw->pw_dir : NULL;
-        }
         snprintf(s->uid, sizeof(s->uid), "%u", (unsigned)getuid());
         if (id)
                 snprintf(s->id, sizeof(s->id), "%s", id);
@@ -121,6 +117,13 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         return 0;
 }
 
+/* The program ran, but the report the caller asked for is missing: a
+ * launcher failure, so that no caller takes the run for a clean one. */
+static int report_failed(int r, const char *path) {
+        log_error_errno(r, "Failed to write the report to '%s': %m", path);
+        return EXIT_LAUNCHER;
+}
+
 /* --stats and --json; the report was filled in by sandbox_run. */
 static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res) {
         struct run_report *rep = &res->report;
@@ -134,7 +137,7 @@ static void emit_report(const struct cli_args *a, const struct policy *p, const 
         if (a->json) {
                 r = report_write_json(a->json, rep);
                 if (r < 0)
-                        log_error_errno(r, "Failed to write the report to '%s': %m", a->json);
+                        res->exit_code = report_failed(r, a->json);
         }
 }
 
@@ -178,7 +181,8 @@ static int run(const struct cli_args *a) {
 /* The mount plan, in the order it is applied, as comments. */
 static int print_mount_plan(const struct policy *p, FILE *f) {
         struct mount_plan plan = {0};
-        int r = mounts_plan(p, getenv("HOME"), &plan);
+        char home[4096];
+        int r = mounts_plan(p, user_home(home, sizeof(home)) == 0 ? home : NULL, &plan);
 
         if (r < 0)
                 return r;

@@ -379,13 +379,14 @@ static int check_name(struct policy *p, const struct key_def *k, const char *v, 
  * here, KT_SPECIAL); `allow`/`deny` items a syscall libseccomp knows or an
  * @group. Unknown names come with the closest known one. */
 static int check_syscall_name(struct policy *p, const struct key_def *k, const char *v, char **msg) {
-        const char *s = v[0] == '@' ? v + 1 : v, *hint = NULL;
+        const char *s = v[0] == '@' ? v + 1 : v;
+        char hint[64];
 
         if (streq(k->key, "profile")) {
-                if (!sysfilter_profile_known(v, &hint)) {
+                if (!sysfilter_profile_known(v, hint, sizeof(hint))) {
                         *msg = strprintf("unknown seccomp profile '%s'%s%s%s (built-in: default, minimal, io-heavy, "
-                                    "compute, network, unrestricted)", v, hint ? " (did you mean '" : "",
-                                    hint ? hint : "", hint ? "'?)" : "");
+                                    "compute, network, unrestricted)", v, hint[0] ? " (did you mean '" : "",
+                                    hint, hint[0] ? "'?)" : "");
                         return -EINVAL;
                 }
                 return set_string(p, k, v);
@@ -397,15 +398,15 @@ static int check_syscall_name(struct policy *p, const struct key_def *k, const c
                 *msg = strprintf("invalid %s '%s' (a syscall name or an @group)", k->key, v);
                 return -EINVAL;
         }
-        if (sysfilter_name_known(v, &hint))
+        if (sysfilter_name_known(v, hint, sizeof(hint)))
                 return 0;
-        *msg = strprintf("unknown syscall%s '%s'%s%s%s", v[0] == '@' ? " group" : "", v, hint ? " (did you mean '" : "",
-                    hint ? hint : "", hint ? "'?)" : "");
+        *msg = strprintf("unknown syscall%s '%s'%s%s%s", v[0] == '@' ? " group" : "", v,
+                    hint[0] ? " (did you mean '" : "", hint, hint[0] ? "'?)" : "");
         return -EINVAL;
 }
 
 static int check_cap_name(struct policy *p _unused_, const struct key_def *k _unused_, const char *v, char **msg) {
-        const char *hint;
+        char hint[64];
 
         for (const char *s = v; *s; s++)
                 if (!(isalnum((unsigned char)*s) || *s == '_'))
@@ -414,9 +415,9 @@ static int check_cap_name(struct policy *p _unused_, const struct key_def *k _un
                 goto bad;
         if (caps_name_valid(v))
                 return 0;
-        hint = caps_suggest(v);
-        *msg = strprintf("unknown capability '%s'%s%s%s", v, hint ? " (did you mean '" : "", hint ? hint : "",
-                    hint ? "'?)" : "");
+        caps_suggest(v, hint, sizeof(hint));
+        *msg = strprintf("unknown capability '%s'%s%s%s", v, hint[0] ? " (did you mean '" : "", hint,
+                    hint[0] ? "'?)" : "");
         return -EINVAL;
 bad:
         *msg = strprintf("invalid capability '%s' (e.g. CAP_NET_BIND_SERVICE)", v);

@@ -21,6 +21,7 @@
 #include "fdutil.h"
 #include "macro.h"
 #include "profile_parse.h"
+#include "userhome.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -106,11 +107,11 @@ int profile_search_path(char ***ret) {
                         r = strv_push(&v, &n, d);
         } else {
                 const char *xdg = getenv("XDG_CONFIG_HOME");
-                const char *home = getenv("HOME");
+                char home[4096];
                 _cleanup_free_ char *user = NULL;
                 if (geteuid() != 0 && xdg && xdg[0] == '/')
                         (void)!asprintf(&user, "%s/sandbox/profiles.d", xdg);
-                else if (geteuid() != 0 && home && home[0] == '/')
+                else if (geteuid() != 0 && user_home(home, sizeof(home)) == 0)
                         (void)!asprintf(&user, "%s/.config/sandbox/profiles.d", home);
                 if (user)
                         r = strv_push(&v, &n, user);

@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "argarea.h"
 #include "caps.h"
 #include "cgroup.h"
 #include "exec.h"
@@ -45,9 +46,11 @@
 #include "log.h"
 #include "mounts.h"
 #include "net.h"
+#include "proctree.h"
 #include "profile.h"
 #include "reaper.h"
 #include "sync.h"
+#include "userhome.h"
 #include "userns.h"
 
 /* Everything the child needs; filled in by the parent before clone(). */
@@ -61,9 +64,12 @@ struct launch {
         bool switch_ids;
         bool payload_netns; /* PID 2 makes the network namespace, PID 1 joins it */
         char cwd[4096];
-        const char *home;
+        const char *home;    /* home_buf or NULL */
+        char home_buf[4096];
         char **protect;  /* profile directories: read-only inside */
         int sync_fd;     /* child's end */
+        pid_t launcher;
+        struct argarea args; /* the launcher's argv and environ strings */
         sigset_t blocked;
 };
 
@@ -108,6 +114,21 @@ static int join_payload_netns(int fd, bool *ret_gone) {
         return r;
 }
 
+/* Without a PID namespace, PID 1 is a subreaper that kills the tree when
+ * it ends, also when the launcher dies (its parent death signal, blocked
+ * and read from the signalfd, reaper.h). Returns the children list fd. */
+static int init_tree(struct launch *l) {
+        int fd;
+
+        sigaddset(&l->blocked, REAPER_PARENT_DEATH_SIGNAL);
+        if (sigprocmask(SIG_BLOCK, &l->blocked, NULL) < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, errno, "sigprocmask");
+        fd = proctree_open();
+        if (fd < 0)
+                sync_fail(l->sync_fd, STAGE_SETUP, -fd, "/proc/thread-self/children");
+        return fd;
+}
+
 /* Child: set up the namespaces, start the program as PID 2, become the
  * reaper. Fail-closed: any error is reported and the child exits. */
 static _Noreturn void child_main(struct launch *l) {
@@ -119,13 +140,20 @@ static _Noreturn void child_main(struct launch *l) {
         struct exec_root root;
         bool gone = false;
         pid_t pid;
-        int sigfd, pv[2], r;
-        /* kept: sigfd, sync_fd, pv[0], then the leases "go" brings */
-        int keep[3 + SYNC_MAX_FDS];
+        int sigfd, pv[2], r, children_fd = -1;
+        /* kept: sigfd, sync_fd, pv[0], children_fd, then the leases "go" brings */
+        int keep[4 + SYNC_MAX_FDS];
         size_t n_leases = 0;
 
-        if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+        if (p->ns_pid == TRI_NO)
+                children_fd = init_tree(l);
+        if (p->die_with_parent && prctl(PR_SET_PDEATHSIG, children_fd >= 0 ? REAPER_PARENT_DEATH_SIGNAL : SIGKILL,
+                                        0, 0, 0) < 0)
                 sync_fail(l->sync_fd, STAGE_SETUP, errno, "PR_SET_PDEATHSIG");
+        /* The launcher died before the line above? (Its pid is 0 in a new
+         * PID namespace.) */
+        if (p->die_with_parent && getppid() != (children_fd >= 0 ? l->launcher : 0))
+                _exit(125);
         /* While the parent writes the maps: the bounding set, for PID 1 and
          * (inherited) the program, down to the keep list. Mounting needs
          * only the effective set, which this leaves alone. */
@@ -134,7 +162,7 @@ static _Noreturn void child_main(struct launch *l) {
                 sync_fail(l->sync_fd, STAGE_CAPABILITIES, -r, "bounding set");
         /* "go" brings the veth address leases: PID 1 holds them until the
          * sandbox ends, even if the launcher is killed first (net.h). */
-        if (sync_recv_fds(l->sync_fd, &go, keep + 3, SYNC_MAX_FDS, &n_leases) != 1 || go.stage != STAGE_GO)
+        if (sync_recv_fds(l->sync_fd, &go, keep + 4, SYNC_MAX_FDS, &n_leases) != 1 || go.stage != STAGE_GO)
                 _exit(125); /* the parent is gone or gave up */
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pv) < 0)
@@ -184,11 +212,13 @@ static _Noreturn void child_main(struct launch *l) {
         r = exec_root_id(&root);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_MOUNTS, -r, "statx of the new root");
-        /* PID 1 keeps nothing of the caller's (no terminal, no files) and
-         * is locked down before the program may run. */
-        keep[0] = sigfd, keep[1] = l->sync_fd, keep[2] = pv[0];
-        (void)fd_close_except(keep, 3 + n_leases);
-        r = reaper_lockdown(p);
+        /* PID 1 keeps nothing of the caller's (no terminal, no files, no
+         * command line or environment for /proc/1/cmdline to show) and is
+         * locked down before the program may run. */
+        argarea_wipe(&l->args, "sandbox-init");
+        keep[0] = sigfd, keep[1] = l->sync_fd, keep[2] = pv[0], keep[3] = children_fd;
+        (void)fd_close_except(keep, 4 + n_leases);
+        r = reaper_lockdown(p, l->switch_ids ? &(struct reaper_ids){l->uid, l->gid} : NULL);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
         /* The root goes to PID 2 last; PID 1 then blocks at once in the
@@ -197,7 +227,8 @@ static _Noreturn void child_main(struct launch *l) {
         if (!gone)
                 (void)send(pv[0], &root, sizeof(root), MSG_NOSIGNAL);
         close(pv[0]);
-        reaper_run(sigfd, l->sync_fd, pid);
+        reaper_run(&(struct reaper_ctx){.sigfd = sigfd, .sync_fd = l->sync_fd, .children_fd = children_fd,
+                                        .payload = pid, .launcher = l->launcher});
 }
 
 /* clone() that behaves like fork(); with a cgroup fd the child is born in
@@ -225,21 +256,23 @@ static int block_signals(sigset_t *ret_set, sigset_t *ret_old) {
         return 0;
 }
 
-static int start_timer(uint64_t ms) {
+/* The timeout's timerfd in *ret_fd, or -1 when there is no timeout
+ * (ms == 0). Returns 0 or -errno; *ret_fd is untouched on failure. */
+static int start_timer(uint64_t ms, int *ret_fd) {
         struct itimerspec its = {.it_value = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L}};
-        int fd;
+        _cleanup_close_ int fd = -1;
 
-        if (ms == 0)
-                return -1;
+        if (ms == 0) {
+                *ret_fd = -1;
+                return 0;
+        }
         fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
         if (fd < 0)
                 return negative_errno();
-        if (timerfd_settime(fd, 0, &its, NULL) < 0) {
-                int r = negative_errno();
-                close(fd);
-                return r;
-        }
-        return fd;
+        if (timerfd_settime(fd, 0, &its, NULL) < 0)
+                return negative_errno();
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }
 
 /* Turns a child's failure report into one message and an exit code. */
@@ -354,6 +387,26 @@ static int wait_child(struct waiter *w, int sigfd, int sync_fd, int timer_fd) {
         return 0;
 }
 
+bool sandbox_oom_took_init(bool have_exit, int init_status, const struct cgroup_stats *cs) {
+        return !have_exit && cs->valid && cs->oom_kill > 0 && init_status != -1 && WIFSIGNALED(init_status) &&
+               WTERMSIG(init_status) == SIGKILL;
+}
+
+/* PID 1 exited without reporting the program's status (killed from
+ * outside, or its own filter or a sanitizer ended it): its status is not
+ * the program's, so it is a launcher failure. */
+static int report_init_death(const struct waiter *w, struct sandbox_result *res) {
+        res->setup_failed = true;
+        if (WIFSIGNALED(w->status))
+                log_error("sandbox init (PID 1) died: killed by signal %d (%s)", WTERMSIG(w->status),
+                          strsignal(WTERMSIG(w->status)));
+        else if (WIFEXITED(w->status))
+                log_error("sandbox init (PID 1) died: exit status %d", WEXITSTATUS(w->status));
+        else
+                log_error("sandbox init (PID 1) died");
+        return 125;
+}
+
 static int exit_code(const struct waiter *w, struct sandbox_result *res) {
         int st = w->have_exit ? w->program_status : w->status;
 
@@ -366,6 +419,8 @@ static int exit_code(const struct waiter *w, struct sandbox_result *res) {
                 res->timed_out = true;
                 return 124;
         }
+        if (!w->have_exit)
+                return report_init_death(w, res);
         if (WIFEXITED(st))
                 return WEXITSTATUS(st);
         if (WIFSIGNALED(st))
@@ -384,7 +439,7 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
         r->exit_code = res->exit_code;
         r->timed_out = res->timed_out;
         r->wall_time_us = res->wall_time_us;
-        r->signal = !res->timed_out && !w->failed && st >= 0 && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+        r->signal = !res->timed_out && !w->failed && w->have_exit && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
         r->memory_peak = (uint64_t)w->ru.ru_maxrss * 1024u;
         if (cs->valid) {
                 r->from_cgroup = true;
@@ -405,38 +460,47 @@ static void fill_report(const struct waiter *w, const struct cgroup_stats *cs, s
         }
 }
 
+int sandbox_protected_dirs_from(char *const *dirs, bool as_root, char ***ret) {
+        char **out;
+        size_t n = 0, k = 0;
+
+        for (char *const *d = dirs; *d; d++)
+                n++;
+        out = calloc(2 * n + 3, sizeof(char *));
+        if (!out)
+                return -ENOMEM;
+        for (char *const *d = dirs; *d; d++) {
+                char *slash = strrchr(*d, '/');
+                if (slash && slash > *d && slash - *d >= 8 && strncmp(slash - 8, "/sandbox", 8) == 0)
+                        if (!(out[k++] = strndup(*d, (size_t)(slash - *d))))
+                                goto out_nomem;
+                if (!(out[k++] = strdup(*d)))
+                        goto out_nomem;
+        }
+        if (as_root && (!(out[k++] = strdup("/sys")) || !(out[k++] = strdup("/proc"))))
+                goto out_nomem;
+        *ret = out;
+        return 0;
+
+out_nomem:
+        profile_strv_free(out); /* NULL-terminated at the failed entry */
+        return -ENOMEM;
+}
+
 /* The profile directories and their "sandbox" parents: a sandboxed
  * program must never be able to loosen its next run. For a launch by root
  * also the host's /sys and /proc (their files belong to uid 0, which a
  * root payload is even without capabilities: cgroup limits, sysfs knobs),
  * so that no bind of them, or of a tree containing them, is writable. */
 static int protected_dirs(char ***ret) {
-        char **dirs = NULL, **out;
-        size_t n = 0, k = 0;
+        char **dirs = NULL;
         int r = profile_search_path(&dirs);
 
         if (r < 0)
                 return r;
-        for (char **d = dirs; *d; d++)
-                n++;
-        out = calloc(2 * n + 3, sizeof(char *));
-        if (!out) {
-                profile_strv_free(dirs);
-                return -ENOMEM;
-        }
-        for (char **d = dirs; *d; d++) {
-                char *slash = strrchr(*d, '/');
-                if (slash && slash > *d && slash - *d >= 8 && strncmp(slash - 8, "/sandbox", 8) == 0)
-                        out[k++] = strndup(*d, (size_t)(slash - *d));
-                out[k++] = strdup(*d);
-        }
+        r = sandbox_protected_dirs_from(dirs, geteuid() == 0, ret);
         profile_strv_free(dirs);
-        if (geteuid() == 0) {
-                out[k++] = strdup("/sys");
-                out[k++] = strdup("/proc");
-        }
-        *ret = out;
-        return 0;
+        return r;
 }
 
 static int prepare_launch(const struct policy *p, char **argv, struct launch *l) {
@@ -465,9 +529,12 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         }
         l->switch_ids = !l->userns && (l->uid != uid || l->gid != gid);
         l->payload_netns = p->net_mode == NET_NONE;
-        l->home = getenv("HOME");
+        l->home = user_home(l->home_buf, sizeof(l->home_buf)) == 0 ? l->home_buf : NULL;
         if (!getcwd(l->cwd, sizeof(l->cwd)))
                 l->cwd[0] = 0;
+        r = argarea_get(&l->args);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read '/proc/self/stat': %m");
         r = exec_build_env(p, environ, &l->envp);
         if (r < 0)
                 return log_error_errno(r, "Failed to build the environment: %m");
@@ -483,6 +550,7 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
         struct cgroup_stats cs = {0};
         struct net_ctx net = NET_CTX_INIT;
         struct waiter w = {.status = -1, .cg = &cg};
+        _cleanup_close_ int tree_fd = -1;
         _cleanup_free_ char *err = NULL;
         sigset_t old;
         _cleanup_close_ int sigfd = -1, timer_fd = -1, parent_fd = -1;
@@ -510,6 +578,18 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
         }
         parent_fd = sv[0];
         l.sync_fd = sv[1];
+        l.launcher = getpid();
+        /* Without a PID namespace the launcher is a subreaper too: what
+         * PID 1 leaves behind when it is killed (timeout) reparents here. */
+        if (p->ns_pid == TRI_NO) {
+                tree_fd = proctree_open();
+                if (tree_fd < 0) {
+                        r = log_error_errno(tree_fd, "Failed to open '/proc/thread-self/children' "
+                                                     "(needed with 'namespaces.pid = no'): %m");
+                        close(sv[1]);
+                        goto out_cgroup;
+                }
+        }
         w.forward_tty = p->new_session;
 
         w.pid = sandbox_clone(clone_flags(&l), cg.dir_fd);
@@ -539,9 +619,9 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 log_error("%s", err ? err : strerror(-r));
                 goto out_kill;
         }
-        timer_fd = start_timer(p->timeout_ms);
-        if (timer_fd < -1) {
-                r = log_error_errno(timer_fd, "Failed to start the timeout: %m");
+        r = start_timer(p->timeout_ms, &timer_fd);
+        if (r < 0) {
+                log_error_errno(r, "Failed to start the timeout: %m");
                 goto out_kill;
         }
         r = sync_send_fds(parent_fd, STAGE_GO, net.lease_fds, net.n_leases);
@@ -554,10 +634,16 @@ int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *
                 log_error_errno(r, "Failed to wait for the sandbox: %m");
                 goto out_kill;
         }
+        if (tree_fd >= 0)
+                (void)proctree_kill(tree_fd);
         drain_sync(&w, parent_fd);
         res->wall_time_us = now_us() - start;
-        res->exit_code = exit_code(&w, res);
         (void)cgroup_collect(&cg, &cs);
+        if (sandbox_oom_took_init(w.have_exit, w.status, &cs)) {
+                w.have_exit = true; /* the program went with it */
+                w.program_status = w.status;
+        }
+        res->exit_code = exit_code(&w, res);
         fill_report(&w, &cs, res);
         r = 0;
         goto out_net;
@@ -567,6 +653,8 @@ out_kill:
         (void)kill(w.pid, SIGKILL);
         while (waitpid(w.pid, NULL, 0) < 0 && errno == EINTR)
                 ;
+        if (tree_fd >= 0)
+                (void)proctree_kill(tree_fd);
 out_net:
         net_cleanup_parent(&net);
 out_cgroup:

@@ -344,7 +344,7 @@ struct sf_plan {
  * or not, gets ENOSYS (a 17-rule filter builds in well under 1 ms). */
 #define SF_REAPER_ALLOW                                                                                \
         "read write close wait4 waitid kill tgkill exit exit_group rt_sigprocmask rt_sigreturn "     \
-        "restart_syscall sendto sendmsg getpid gettid clock_gettime"
+        "restart_syscall sendto sendmsg getpid gettid clock_gettime pread64"
 
 static void sf_plan_done(struct sf_plan *pl) {
         for (size_t i = 0; i < pl->n_names; i++)
@@ -829,10 +829,11 @@ int sysfilter_export(const struct policy *p, int fd, bool bpf) {
 
 /* ---- names, suggestions ------------------------------------------------------ */
 
-static const char *sf_suggest(const char *name, const char *const *cands, size_t n) {
-        static char buf[64];
+/* Copies the closest of cands to name into hint (hint_len bytes, may be
+ * 0), or "" when none is close. */
+static void sf_suggest(const char *name, const char *const *cands, size_t n, char *hint, size_t hint_len) {
         unsigned best = strlen(name) < 4 ? 2 : 3;
-        const char *hit = NULL;
+        const char *hit = "";
 
         for (size_t i = 0; i < n; i++) {
                 unsigned d = value_edit_distance(name, cands[i]);
@@ -841,49 +842,43 @@ static const char *sf_suggest(const char *name, const char *const *cands, size_t
                         hit = cands[i];
                 }
         }
-        if (!hit)
-                return NULL;
-        snprintf(buf, sizeof(buf), "%s", hit);
-        return buf;
+        if (hint_len)
+                snprintf(hint, hint_len, "%s", hit);
 }
 
-bool sysfilter_name_known(const char *name, const char **ret_suggestion) {
+bool sysfilter_name_known(const char *name, char *hint, size_t hint_len) {
         struct sf_plan pl = {0};
-        const char *unused;
 
-        if (!ret_suggestion) /* the suggestion is optional */
-                ret_suggestion = &unused;
-        *ret_suggestion = NULL;
+        if (hint_len)
+                hint[0] = 0;
         if (name[0] == '@') {
                 const char *groups[ELEMENTSOF(sf_groups)];
                 for (size_t i = 0; i < ELEMENTSOF(sf_groups); i++)
                         groups[i] = sf_groups[i].name;
                 if (sf_find_group(name))
                         return true;
-                *ret_suggestion = sf_suggest(name, groups, ELEMENTSOF(groups));
+                sf_suggest(name, groups, ELEMENTSOF(groups), hint, hint_len);
                 return false;
         }
         if (seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR)
                 return true;
         sf_plan_arches(&pl, false);
         if (sf_plan_names(&pl, NULL) == 0)
-                *ret_suggestion = sf_suggest(name, (const char *const *)pl.names, pl.n_names);
+                sf_suggest(name, (const char *const *)pl.names, pl.n_names, hint, hint_len);
         sf_plan_done(&pl);
         return false;
 }
 
-bool sysfilter_profile_known(const char *name, const char **ret_suggestion) {
+bool sysfilter_profile_known(const char *name, char *hint, size_t hint_len) {
         const char *names[ELEMENTSOF(sf_profiles)];
-        const char *unused;
 
-        if (!ret_suggestion)
-                ret_suggestion = &unused;
         for (size_t i = 0; i < ELEMENTSOF(sf_profiles); i++)
                 names[i] = sf_profiles[i].name;
-        *ret_suggestion = NULL;
+        if (hint_len)
+                hint[0] = 0;
         if (sf_find_profile(name))
                 return true;
-        *ret_suggestion = sf_suggest(name, names, ELEMENTSOF(names));
+        sf_suggest(name, names, ELEMENTSOF(names), hint, hint_len);
         return false;
 }
 

@@ -47,10 +47,11 @@ const struct sock_filter *sysfilter_precompiled(const struct policy *p, unsigned
 int sysfilter_export(const struct policy *p, int fd, bool bpf);
 
 /* true if name is a syscall libseccomp knows on any architecture we
- * filter, a @group, or (key "profile") a built-in profile. On false,
- * *ret_suggestion is the closest known name or NULL (static storage). */
-bool sysfilter_name_known(const char *name, const char **ret_suggestion);
-bool sysfilter_profile_known(const char *name, const char **ret_suggestion);
+ * filter, a @group, or (key "profile") a built-in profile. The closest
+ * known name goes to the caller's hint (hint_len bytes; may be 0), ""
+ * when none is close or the name is known. */
+bool sysfilter_name_known(const char *name, char *hint, size_t hint_len);
+bool sysfilter_profile_known(const char *name, char *hint, size_t hint_len);
 
 /* --list-profiles: built-in profiles and groups, one line each, with
  * the number of native syscalls each allows. Returns 0 or -errno. */

@@ -39,23 +39,24 @@ static bool set_ok(const char *section, const char *key, const char *v) {
 }
 
 static void check_syscall_name(const char *s) {
-        const char *sugg = NULL;
-        bool known = sysfilter_name_known(s, &sugg);
+        char sugg[64];
+        bool known = sysfilter_name_known(s, sugg, sizeof(sugg));
 
         if (known != set_ok("seccomp", "allow", s) || known != set_ok("seccomp", "deny", s))
                 die("sysfilter_name_known and the key table disagree", s);
-        if (!known && sugg && !sysfilter_name_known(sugg, NULL))
+        if (!known && sugg[0] && !sysfilter_name_known(sugg, NULL, 0))
                 die("suggested an unknown syscall name", s);
 }
 
 static void check_cap_name(const char *s) {
-        const char *sugg;
+        char sugg[64] = "";
         bool known = caps_name_valid(s);
 
         if (known != set_ok("capabilities", "keep", s))
                 die("caps_name_valid and the key table disagree", s);
-        sugg = known ? NULL : caps_suggest(s);
-        if (sugg && !caps_name_valid(sugg))
+        if (!known)
+                caps_suggest(s, sugg, sizeof(sugg));
+        if (sugg[0] && !caps_name_valid(sugg))
                 die("suggested an unknown capability", s);
 }
 

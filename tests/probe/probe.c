@@ -566,6 +566,7 @@ static const struct probe_cmd commands[] = {
         { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
         { "socket", 2, cmd_socket, "FAMILY TYPE: raw socket(2): socket=ok or errno= (probe_h4.c)" },
         { "socketpair", 2, cmd_socket, "FAMILY TYPE: raw socketpair(2): socketpair=ok or errno=" },
+        { "daemon", 1, cmd_daemon, "FILE [MARKER]: double fork + setsid; the daemon writes its pid to FILE; ready" },
         { "help", 0, cmd_help, ": this list" },
 };
 

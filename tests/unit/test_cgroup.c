@@ -377,6 +377,107 @@ static void test_report_plain(void **state) {
         free(s);
 }
 
+/* ---- the pre-5.14 kill fallback --------------------------------------------- */
+
+/* A fake cgroup: members, a freezer, and a log of the operations. A
+ * member in respawn forks one new member (pid + 100) while the cgroup is
+ * thawed, once; immortal members never die. */
+struct fake_cg {
+        pid_t members[16];
+        size_t n;
+        bool frozen;
+        int freezes, thaws;
+        bool unbalanced;   /* frozen twice, or thawed while thawed */
+        bool killed_thawed; /* a kill while not frozen */
+        pid_t respawn, immortal;
+        char log[512];
+};
+
+static void fake_log(struct fake_cg *f, const char *what) {
+        strncat(f->log, what, sizeof(f->log) - strlen(f->log) - 1);
+}
+
+static int fake_freeze(void *ctx, bool on) {
+        struct fake_cg *f = ctx;
+
+        if (f->frozen == on)
+                f->unbalanced = true;
+        f->frozen = on;
+        on ? f->freezes++ : f->thaws++;
+        fake_log(f, on ? "F" : "T");
+        if (!on && f->respawn) { /* it forks as soon as it runs again */
+                f->members[f->n++] = f->respawn + 100;
+                f->respawn = 0;
+        }
+        return 0;
+}
+
+static int fake_read(void *ctx, char **ret) {
+        struct fake_cg *f = ctx;
+        char buf[256] = "";
+
+        fake_log(f, "R");
+        for (size_t i = 0; i < f->n; i++)
+                snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%d\n", (int)f->members[i]);
+        *ret = strdup(buf);
+        return *ret ? 0 : -ENOMEM;
+}
+
+static int fake_kill(void *ctx, pid_t pid) {
+        struct fake_cg *f = ctx;
+
+        fake_log(f, "K");
+        if (!f->frozen)
+                f->killed_thawed = true;
+        for (size_t i = 0; i < f->n; i++)
+                if (f->members[i] == pid && pid != f->immortal) {
+                        f->members[i] = f->members[--f->n];
+                        break;
+                }
+        return 0;
+}
+
+static void fake_settle(void *ctx) { fake_log(ctx, "S"); }
+
+static const struct cgroup_kill_ops fake_ops = {fake_freeze, fake_read, fake_kill, fake_settle};
+
+/* Freeze, read, kill, thaw in every round; the last round finds it empty. */
+static void test_kill_rounds(void **state) {
+        struct fake_cg f = {.members = {10, 11}, .n = 2};
+        (void)state;
+
+        assert_int_equal(cgroup_kill_rounds(&fake_ops, &f, 10), 0);
+        assert_string_equal(f.log, "FRKKTSFRT");
+        assert_int_equal(f.n, 0);
+        assert_false(f.frozen);
+        assert_false(f.unbalanced);
+        assert_false(f.killed_thawed);
+}
+
+/* A fork that raced the first round is caught frozen in the second. */
+static void test_kill_rounds_respawn(void **state) {
+        struct fake_cg f = {.members = {10}, .n = 1, .respawn = 10};
+        (void)state;
+
+        assert_int_equal(cgroup_kill_rounds(&fake_ops, &f, 10), 0);
+        assert_string_equal(f.log, "FRKTSFRKTSFRT");
+        assert_int_equal(f.freezes, 3);
+        assert_int_equal(f.thaws, 3);
+        assert_false(f.unbalanced);
+        assert_false(f.killed_thawed);
+}
+
+/* A member that never goes: -EBUSY after the rounds, thawed. */
+static void test_kill_rounds_busy(void **state) {
+        struct fake_cg f = {.members = {10}, .n = 1, .immortal = 10};
+        (void)state;
+
+        assert_int_equal(cgroup_kill_rounds(&fake_ops, &f, 3), -EBUSY);
+        assert_string_equal(f.log, "FRKTSFRKTSFRKTS");
+        assert_false(f.frozen);
+        assert_false(f.unbalanced);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_name_valid),    cmocka_unit_test(test_leaf_name),
@@ -386,6 +487,8 @@ int main(void) {
                 cmocka_unit_test(test_proc_self),     cmocka_unit_test(test_mountinfo),
                 cmocka_unit_test(test_relative),      cmocka_unit_test(test_wanted),
                 cmocka_unit_test(test_report_oom),    cmocka_unit_test(test_report_plain),
+                cmocka_unit_test(test_kill_rounds),   cmocka_unit_test(test_kill_rounds_respawn),
+                cmocka_unit_test(test_kill_rounds_busy),
         };
         return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);
 }

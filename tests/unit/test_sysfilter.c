@@ -416,21 +416,26 @@ static void test_cost(void **state) {
 }
 
 static void test_names(void **state) {
-        const char *hint = NULL;
+        char hint[64], small[4];
 
         (void)state;
-        assert_true(sysfilter_name_known("open", &hint));
-        assert_true(sysfilter_name_known("socketcall", &hint)); /* i386 only, still a name */
-        assert_true(sysfilter_name_known("@file-system", &hint));
-        assert_false(sysfilter_name_known("opne", &hint));
+        assert_true(sysfilter_name_known("open", hint, sizeof(hint)));
+        assert_string_equal(hint, "");
+        assert_true(sysfilter_name_known("socketcall", hint, sizeof(hint))); /* i386 only, still a name */
+        assert_true(sysfilter_name_known("@file-system", hint, sizeof(hint)));
+        assert_false(sysfilter_name_known("opne", hint, sizeof(hint)));
         assert_string_equal(hint, "open");
-        assert_false(sysfilter_name_known("@file-sytem", &hint));
+        assert_false(sysfilter_name_known("@file-sytem", hint, sizeof(hint)));
         assert_string_equal(hint, "@file-system");
-        assert_false(sysfilter_name_known("zzzzzzzzzzzz", &hint));
-        assert_null(hint);
-        assert_true(sysfilter_profile_known("io-heavy", &hint));
-        assert_false(sysfilter_profile_known("minmal", &hint));
+        assert_false(sysfilter_name_known("zzzzzzzzzzzz", hint, sizeof(hint)));
+        assert_string_equal(hint, "");
+        assert_true(sysfilter_profile_known("io-heavy", hint, sizeof(hint)));
+        assert_false(sysfilter_profile_known("minmal", hint, sizeof(hint)));
         assert_string_equal(hint, "minimal");
+        /* the caller's buffer, cut to fit; none at all is fine too */
+        assert_false(sysfilter_profile_known("minmal", small, sizeof(small)));
+        assert_string_equal(small, "min");
+        assert_false(sysfilter_name_known("opne", NULL, 0));
 }
 
 static void test_policy_keys(void **state) {
@@ -475,7 +480,13 @@ static void test_caps_names_and_launch_check(void **state) {
         assert_true(caps_name_valid("cap_kill"));
         assert_false(caps_name_valid("SYS_ADMIN"));
         assert_false(caps_name_valid("CAP_FOO"));
-        assert_string_equal(caps_suggest("CAP_SYS_ADMN"), "CAP_SYS_ADMIN");
+        {
+                char hint[64];
+                caps_suggest("CAP_SYS_ADMN", hint, sizeof(hint));
+                assert_string_equal(hint, "CAP_SYS_ADMIN");
+                caps_suggest("CAP_ZZZZZZZZZZZZZZZZ", hint, sizeof(hint));
+                assert_string_equal(hint, "");
+        }
         assert_int_equal(caps_check_launch(p, false, &key), 0);
         p->no_new_privs = false;
         assert_int_equal(caps_check_launch(p, false, &key), -EPERM);
