@@ -19,7 +19,8 @@ int read_file_at(int dirfd, const char *path, size_t max, char **ret);
 int write_file_at(int dirfd, const char *path, const char *s);
 /* Marks every fd >= from close-on-exec (close_range, else /proc/self/fd). */
 int fd_cloexec_from(int from);
-/* Closes every fd except the n in keep[] (any order, -1 entries ignored). */
+/* Closes every fd except the n in keep[] (any order, -1 entries ignored;
+ * at most 64 kept, a longer list keeps only its first 64). */
 int fd_close_except(const int *keep, size_t n);
 /* Sends one fd (SCM_RIGHTS, one data byte) over a unix socket; 0 or
  * -errno. recv_fd returns the received fd, -EBADMSG when the message

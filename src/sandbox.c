@@ -143,6 +143,7 @@ static _Noreturn void child_main(struct launch *l) {
         int sigfd, pv[2], r, children_fd = -1;
         /* kept: sigfd, sync_fd, pv[0], children_fd, then the leases "go" brings */
         int keep[4 + SYNC_MAX_FDS];
+        _Static_assert(4 + SYNC_MAX_FDS <= 64, "fd_close_except keeps at most 64 fds");
         size_t n_leases = 0;
 
         if (p->ns_pid == TRI_NO)
