@@ -53,7 +53,9 @@ struct builder {
         unsigned n_overlays;
         dev_t ours[64];   /* tmpfs instances made here: the only places */
         size_t n_ours;    /* where mount points may be created */
+        unsigned n_staged;     /* mounts built on the staging tmpfs first */
         bool refused_host_mkdir; /* make_path declined to create on the host */
+        bool untrusted_link;     /* a destination went through another user's link */
         struct mounts_ctx *ctx;
         const struct policy *p;
 };
@@ -70,6 +72,16 @@ static int fail(struct builder *b, int r, const char *fmt, ...) {
                 snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
                          " (the mount point is missing; sandbox creates mount points only on its own tmpfs, "
                          "never in a host directory)");
+        }
+        if (b->untrusted_link && r == -EPERM) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (goes through a symbolic link owned by another user)");
+        }
+        if (r == -ESTALE) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (the path changed while the view was set up)");
         }
         return r;
 }
@@ -219,6 +231,35 @@ static void remember(struct builder *b, int fd) {
                 b->ours[b->n_ours++] = st.st_dev;
 }
 
+static bool same_node(int a, int b) {
+        struct stat x, y;
+
+        return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+/* An O_PATH fd of an existing destination inside rootfd. The kernel keeps
+ * the lookup inside the root (RESOLVE_IN_ROOT); for a launch by root the
+ * path is also walked with the source rules, so a symlink planted by
+ * another user (in a chroot tree it can write) is refused, and both
+ * lookups must reach the same node (-ESTALE if a racer changed it). */
+static int resolve_dst(struct builder *b, int rootfd, const char *path) {
+        _cleanup_close_ int walked = -1;
+        int fd = open_in_root(rootfd, path, O_PATH), r;
+
+        if (fd < 0 || trust_all_links)
+                return fd;
+        r = walk_source(rootfd, path, true, &walked, NULL, 0);
+        if (r == 0 && !same_node(fd, walked))
+                r = -ESTALE;
+        if (r < 0) {
+                close(fd);
+                if (r == -EPERM)
+                        b->untrusted_link = true;
+                return r == -ENOENT ? -ESTALE : r;
+        }
+        return fd;
+}
+
 /* An O_PATH fd of path inside the new root, creating it (and its parents)
  * if missing: a directory, or an empty file when as_file. Only on a tmpfs
  * made here: nothing is ever created in a host directory (root = DIR,
@@ -232,7 +273,7 @@ static int make_path(struct builder *b, int rootfd, const char *path, bool as_fi
         if (strlen(path) >= sizeof(buf))
                 return -ENAMETOOLONG;
         snprintf(buf, sizeof(buf), "%s", path);
-        fd = open_in_root(rootfd, buf, O_PATH);
+        fd = resolve_dst(b, rootfd, buf);
         if (fd != -ENOENT)
                 return fd; /* there already, or an error */
         slash = strrchr(buf, '/');
@@ -354,6 +395,52 @@ static int bind_onto(int srcfd, int target, uint64_t attrs, bool recursive) {
         return tree < 0 ? tree : move_onto(tree, target);
 }
 
+/* A new mount (m) is attached on the staging tmpfs first, where nothing
+ * else can reach it, and completed there through its own fd (sub-mounts
+ * on nodes looked up beneath m); then it moves, with everything on it, to
+ * its place in the new root. So the protections of /proc and /dev are
+ * always on the mount the program gets, whatever its path resolves to. */
+static int stage(struct builder *b, int m) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "stage%u", b->n_staged++);
+        if (mkdirat(b->staging, name, 0700) < 0 ||
+            move_mount(m, "", b->staging, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* An O_PATH fd of name on the mount m: no symlink, no "..", no other
+ * mount on the way. */
+static int open_beneath(int m, const char *name) {
+        struct open_how how = {
+                .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+        };
+        int fd = (int)syscall(SYS_openat2, m, name, &how, sizeof(how));
+
+        return fd < 0 ? negative_errno() : fd;
+}
+
+/* A new filesystem mounted onto the node name on the staged mount m. */
+static int mount_beneath(struct builder *b, int m, const char *name, const char *type, const char *const *kv,
+                         uint64_t attrs) {
+        _cleanup_close_ int fs = new_fs(type, kv, attrs), target = -1;
+
+        if (fs < 0)
+                return fs;
+        if (mkdirat(m, name, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        target = open_beneath(m, name);
+        if (target < 0)
+                return target;
+        if (move_onto(fs, target) < 0)
+                return negative_errno();
+        if (streq(type, "tmpfs"))
+                remember(b, fs);
+        return 0;
+}
+
 /* ---- operations --------------------------------------------------------- */
 
 static int op_bind(struct builder *b, const struct mount_op *o) {
@@ -429,14 +516,17 @@ static int op_tmpfs(struct builder *b, const struct mount_op *o) {
                 }
         }
         kv[n] = NULL;
-        r = mount_fs_at(b, "tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, o->dst);
+        /* The owner is set on the new instance itself, before it is
+         * attached: never through a path looked up again. */
+        _cleanup_close_ int m = new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        if (m < 0)
+                return fail(b, m, "tmpfs '%s'", o->dst);
+        if (owner && fchownat(m, "", b->ctx->uid, b->ctx->gid, AT_EMPTY_PATH) < 0)
+                return fail(b, negative_errno(), "private home '%s'", o->dst);
+        r = attach(b, m, o->dst, false);
         if (r < 0)
                 return fail(b, r, "tmpfs '%s'", o->dst);
-        if (owner) {
-                _cleanup_close_ int fd = open_in_root(b->root, o->dst, O_RDONLY | O_DIRECTORY);
-                if (fd < 0 || fchown(fd, b->ctx->uid, b->ctx->gid) < 0)
-                        return fail(b, fd < 0 ? fd : negative_errno(), "private home '%s'", o->dst);
-        }
+        remember(b, m);
         return 0;
 }
 
@@ -485,21 +575,26 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
 
 /* An empty, inaccessible node over a path: a read-only tmpfs with mode
  * 000 over a directory, an empty mode-000 file over anything else. */
-static int op_hide(struct builder *b, const struct mount_op *o) {
-        _cleanup_close_ int target = open_in_root(b->root, o->dst, O_PATH);
+static int hide_node(struct builder *b, int target) {
         const uint64_t attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
         struct stat st;
+
+        if (fstat(target, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode)) {
+                const char *kv[] = {"mode", "0000", "size", "4k", NULL};
+                return mount_fs(b, "tmpfs", kv, attrs, NULL, target);
+        }
+        return bind_onto(b->empty, target, attrs, false);
+}
+
+static int op_hide(struct builder *b, const struct mount_op *o) {
+        _cleanup_close_ int target = resolve_dst(b, b->root, o->dst);
         int r;
 
         if (target == -ENOENT)
                 return 0; /* nothing to hide */
-        if (target < 0 || fstat(target, &st) < 0)
-                return fail(b, target < 0 ? target : negative_errno(), "hide '%s'", o->dst);
-        if (S_ISDIR(st.st_mode)) {
-                const char *kv[] = {"mode", "0000", "size", "4k", NULL};
-                r = mount_fs(b, "tmpfs", kv, attrs, o->dst, target);
-        } else
-                r = bind_onto(b->empty, target, attrs, false);
+        r = target < 0 ? target : hide_node(b, target);
         return r < 0 ? fail(b, r, "hide '%s'", o->dst) : 0;
 }
 
@@ -543,57 +638,64 @@ static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) 
         r = walk_source(b->oldroot, "/dev", true, &hostdev, NULL, 0);
         if (r < 0)
                 return fail(b, r, "private-dev: the host's '/dev'");
-        r = mount_fs_at(b, "tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
+        dev = new_fs("tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+        r = dev < 0 ? dev : stage(b, dev);
         if (r < 0)
                 return fail(b, r, "private-dev '/dev'");
-        dev = open_in_root(b->root, "/dev", O_PATH | O_DIRECTORY);
-        if (dev < 0)
-                return fail(b, dev, "private-dev '/dev'");
+        remember(b, dev);
         for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
                 r = bind_dev_node(hostdev, dev, nodes[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
                 if (r < 0 && r != -ENOENT)
                         return fail(b, r, "private-dev '/dev/%s'%s", nodes[i],
                                     r == -ENODEV ? " (not a character device on the host)" : "");
         }
-        r = mount_fs_at(b, "devpts", pts_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
+        r = mount_beneath(b, dev, "pts", "devpts", pts_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
         if (r < 0)
                 return fail(b, r, "private-dev '/dev/pts'");
-        r = mount_fs_at(b, "tmpfs", shm_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
+        r = mount_beneath(b, dev, "shm", "tmpfs", shm_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         if (r < 0)
                 return fail(b, r, "private-dev '/dev/shm'");
         for (size_t i = 0; i < ELEMENTSOF(links); i++)
                 if (symlinkat(links[i][1], dev, links[i][0]) < 0 && errno != EEXIST)
                         return fail(b, negative_errno(), "private-dev '/dev/%s'", links[i][0]);
-        return 0;
+        r = attach(b, dev, "/dev", false);
+        return r < 0 ? fail(b, r, "private-dev '/dev'") : 0;
 }
 
 /* A fresh procfs for the new PID namespace, with the files that reach the
- * host kernel (sysctl, sysrq, kcore, keys, ...) read-only or masked. */
+ * host kernel (sysctl, sysrq, kcore, keys, ...) read-only or masked. All
+ * of it is done on the new proc mount itself (staged, looked up beneath
+ * its fd) before it is attached. An entry missing there does not exist on
+ * this kernel (nobody else can change this proc instance); any other
+ * failure fails the launch. */
 static int op_proc(struct builder *b, const struct mount_op *o _unused_) {
-        static const char *const ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
-        static const char *const masked[] = {"/proc/kcore", "/proc/keys", "/proc/key-users", "/proc/timer_list",
-                                             "/proc/sched_debug", "/proc/kallsyms", "/proc/kmsg",
-                                             "/proc/latency_stats", "/proc/config.gz", "/proc/acpi", "/proc/scsi"};
-        int r = mount_fs_at(b, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/proc");
+        static const char *const ro[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+        static const char *const masked[] = {"kcore", "keys", "key-users", "timer_list", "sched_debug",
+                                             "kallsyms", "kmsg", "latency_stats", "config.gz", "acpi", "scsi"};
+        _cleanup_close_ int m = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        int r = m < 0 ? m : stage(b, m);
 
         if (r < 0)
                 return fail(b, r, "proc '/proc'");
         for (size_t i = 0; i < ELEMENTSOF(ro); i++) {
-                _cleanup_close_ int fd = open_in_root(b->root, ro[i], O_PATH);
+                _cleanup_close_ int fd = open_beneath(m, ro[i]);
                 if (fd == -ENOENT)
                         continue;
                 r = fd < 0 ? fd : bind_onto(fd, fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                                             MOUNT_ATTR_NOEXEC, true);
                 if (r < 0)
-                        return fail(b, r, "proc '%s'", ro[i]);
+                        return fail(b, r, "proc '/proc/%s'", ro[i]);
         }
         for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
-                struct mount_op h = {.kind = MK_HIDE, .dst = (char *)masked[i]};
-                r = op_hide(b, &h);
+                _cleanup_close_ int fd = open_beneath(m, masked[i]);
+                if (fd == -ENOENT)
+                        continue;
+                r = fd < 0 ? fd : hide_node(b, fd);
                 if (r < 0)
-                        return r;
+                        return fail(b, r, "proc: mask '/proc/%s'", masked[i]);
         }
-        return 0;
+        r = attach(b, m, "/proc", false);
+        return r < 0 ? fail(b, r, "proc '/proc'") : 0;
 }
 
 static int apply_op(struct builder *b, const struct mount_op *o) {
