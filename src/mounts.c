@@ -530,27 +530,95 @@ static int op_tmpfs(struct builder *b, const struct mount_op *o) {
         return 0;
 }
 
+/* Whether the directory inner is outer or below it: walks inner's
+ * ancestors with ".." (crossing mounts) up to the host root. */
+static bool is_within(const struct builder *b, int inner, int outer) {
+        int cur = inner;
+        bool found = false;
+
+        for (unsigned i = 0; i < 4096 && !found; i++) {
+                int up;
+                found = same_node(cur, outer);
+                if (found || same_node(cur, b->oldroot))
+                        break;
+                up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (cur != inner)
+                        close(cur);
+                cur = up;
+                if (cur < 0)
+                        return true; /* cannot tell: treat as overlapping */
+        }
+        if (cur != inner)
+                close(cur);
+        return found;
+}
+
+/* STATE/name for overlayfs: created if missing, opened without following
+ * a symlink; a symlink or anything but a directory is refused (the
+ * kernel would otherwise follow a link the state's owner planted, and
+ * write, or clean up work files, wherever it points). */
+static int open_state_dir(int state, const char *name, mode_t mode) {
+        struct stat st;
+        int fd;
+
+        if (mkdirat(state, name, mode) < 0 && errno != EEXIST)
+                return negative_errno();
+        fd = openat(state, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return negative_errno();
+        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                int r = S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
+                close(fd);
+                return r;
+        }
+        return fd;
+}
+
+static int is_dir_fd(int fd) {
+        struct stat st;
+
+        if (fstat(fd, &st) < 0)
+                return negative_errno();
+        return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 /* Overlay: DIR as the lower layer; writes go to a throwaway upper layer
- * on the staging tmpfs, or to UPPER/upper with UPPER/work as overlayfs's
- * scratch directory. In a user namespace overlayfs needs "userxattr". */
+ * on the staging tmpfs, or to STATE/upper with STATE/work as overlayfs's
+ * scratch directory. Every layer is passed as /proc/self/fd/N of an fd
+ * opened here without following symlinks. In a user namespace overlayfs
+ * needs "userxattr". */
 static int op_overlay(struct builder *b, const struct mount_op *o) {
-        _cleanup_close_ int lower = -1, state = -1;
+        _cleanup_close_ int lower = -1, state = -1, up = -1, work = -1;
         char lpath[64], upath[PATH_MAX], wpath[PATH_MAX];
         int r;
 
         r = walk_source(b->oldroot, o->src, true, &lower, NULL, 0);
+        if (r == 0)
+                r = is_dir_fd(lower);
         if (r < 0)
                 return fail(b, r, "overlay '%s'", o->src);
         snprintf(lpath, sizeof(lpath), "/oldroot/proc/self/fd/%d", lower);
         if (o->upper) {
+                struct stat su, sw;
                 r = walk_source(b->oldroot, o->upper, true, &state, NULL, 0);
+                if (r == 0)
+                        r = is_dir_fd(state);
                 if (r < 0)
-                        return fail(b, r, "overlay upper directory '%s'", o->upper);
-                if ((mkdirat(state, "upper", 0755) < 0 && errno != EEXIST) ||
-                    (mkdirat(state, "work", 0700) < 0 && errno != EEXIST))
-                        return fail(b, negative_errno(), "overlay upper directory '%s'", o->upper);
-                snprintf(upath, sizeof(upath), "/oldroot/proc/self/fd/%d/upper", state);
-                snprintf(wpath, sizeof(wpath), "/oldroot/proc/self/fd/%d/work", state);
+                        return fail(b, r, "overlay state directory '%s'", o->upper);
+                if (is_within(b, state, lower) || is_within(b, lower, state))
+                        return fail(b, -EINVAL, "overlay '%s': the state directory '%s' is, contains or is inside "
+                                    "the lower directory", o->src, o->upper);
+                up = open_state_dir(state, "upper", 0755);
+                if (up < 0)
+                        return fail(b, up, "overlay state directory '%s/upper'", o->upper);
+                work = open_state_dir(state, "work", 0700);
+                if (work < 0)
+                        return fail(b, work, "overlay state directory '%s/work'", o->upper);
+                if (fstat(up, &su) < 0 || fstat(work, &sw) < 0 || su.st_dev != sw.st_dev)
+                        return fail(b, -EXDEV, "overlay state directory '%s' (upper and work on different "
+                                    "filesystems)", o->upper);
+                snprintf(upath, sizeof(upath), "/oldroot/proc/self/fd/%d", up);
+                snprintf(wpath, sizeof(wpath), "/oldroot/proc/self/fd/%d", work);
         } else {
                 snprintf(upath, sizeof(upath), "/ovl%u/upper", b->n_overlays);
                 snprintf(wpath, sizeof(wpath), "/ovl%u/work", b->n_overlays++);
@@ -568,8 +636,10 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
         }
         if (r < 0)
                 return fail(b, r, "overlay '%s'%s", o->src,
-                            r == -EINVAL || r == -EPERM ? " (overlayfs refused this directory; a user "
-                                                          "namespace needs Linux 5.11)" : "");
+                            (r == -EINVAL || r == -EPERM) && b->ctx->unprivileged
+                                    ? " (overlayfs refused it; in a user namespace it needs Linux 5.11 and "
+                                      "a lower directory on a filesystem it supports)"
+                                    : "");
         return 0;
 }
 
@@ -794,6 +864,19 @@ static int enter_staging(struct builder *b) {
         return 0;
 }
 
+/* The root directory that cannot be used, named as the caller gave it:
+ * "--chroot '/x'" or "FILE:LINE: root '/x'". */
+static int fail_root(struct builder *b, int r, const char *dir) {
+        const struct key_def *k = policy_find_key("filesystem", "root");
+        struct origin o = k ? b->p->origin[policy_key_index(k)] : (struct origin){0};
+
+        if (o.file && o.line)
+                return fail(b, r, "%s:%u: root '%s'", o.file, o.line, dir);
+        if (o.file && o.file[0] == '-')
+                return fail(b, r, "%s '%s'", o.file, dir);
+        return fail(b, r, "root '%s'", dir);
+}
+
 /* Step 3: the base of the new root. */
 static int make_root(struct builder *b) {
         const struct policy *p = b->p;
@@ -807,8 +890,10 @@ static int make_root(struct builder *b) {
         } else {
                 const char *dir = p->root == ROOT_DIR ? p->root_dir : "/";
                 r = walk_source(b->oldroot, dir, true, &src, NULL, 0);
+                if (r == 0)
+                        r = is_dir_fd(src);
                 if (r < 0)
-                        return fail(b, r, "root '%s'", dir);
+                        return fail_root(b, r, dir);
                 tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
                 r = tree < 0 ? negative_errno()
                              : set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |

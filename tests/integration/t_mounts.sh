@@ -84,3 +84,69 @@ test_chroot_foreign_link_dst() {
 	run sbx --chroot "$t" /probe stat /proc/self/stat
 	assert_one_line_error "'/proc'" "symbolic link owned by another user"
 }
+
+# ---- overlay state directories (issue 12 #2) ---------------------------------
+
+# Symlinks planted as STATE/upper and STATE/work are never followed: the
+# launch fails with one line, and the directories they point to (root's)
+# are left exactly as they were.
+test_overlay_state_symlinks() {
+	local low=$TEST_TMP/lower state=$TEST_TMP/state c1=$TEST_TMP/canary-up c2=$TEST_TMP/canary-work w before1 before2
+	mkdir -p "$low" "$c1" "$c2/work" "$state" && echo orig >"$low/f" && echo keep >"$c2/work/keep" &&
+		echo keep >"$c1/keep"
+	before1=$(tree_state "$c1") before2=$(tree_state "$c2")
+	for w in upper work; do
+		rm -rf "${state:?}"/*
+		mkdir -p "$state/upper" "$state/work"
+		rmdir "$state/$w"
+		# relative links: overlayfs resolves them where they are
+		if [[ $w == upper ]]; then ln -s ../canary-up "$state/upper"; else ln -s ../canary-work "$state/work"; fi
+		[[ $SANDBOX_TEST_AS != root ]] || chown -h 65534:65534 "$state/$w"
+		run sbx --overlay "$low:$state" /bin/sh -c "$PROBE write $low/f changed; $PROBE write $low/new x"
+		assert_one_line_error "overlay state directory '$state/$w'" "Too many levels of symbolic links"
+		assert_eq "$before1" "$(tree_state "$c1")" "the directory $state/upper pointed to"
+		assert_eq "$before2" "$(tree_state "$c2")" "the directory $state/work pointed to"
+	done
+	# A state entry that is not a directory is refused too.
+	rm -rf "${state:?}"/* && touch "$state/upper"
+	run sbx --overlay "$low:$state" /bin/true
+	assert_one_line_error "overlay state directory '$state/upper'" "Not a directory"
+}
+
+# The state directory may not be the lower directory, nor inside it, nor
+# contain it (overlayfs would write its state into the layer it shows):
+# also when a symlink makes the two paths look different.
+test_overlay_state_overlaps_lower() {
+	local d=$TEST_TMP/d alias=$TEST_TMP/alias before
+	mkdir -p "$d/sub" && echo orig >"$d/f"
+	ln -s "$d" "$alias"
+	before=$(tree_state "$d")
+	run sbx --overlay "$d:$alias" /bin/true
+	assert_one_line_error "overlay '$d': the state directory '$alias' is, contains or is inside the lower directory"
+	run sbx --overlay "$d/sub:$alias" /bin/true
+	assert_one_line_error "overlay '$d/sub': the state directory '$alias' is, contains or is inside"
+	run sbx --overlay "$alias:$d/sub" /bin/true
+	assert_one_line_error "overlay '$alias': the state directory '$d/sub' is, contains or is inside"
+	assert_eq "$before" "$(tree_state "$d")" "the lower directory"
+}
+
+# ---- messages (issue 12 #19) ---------------------------------------------------
+
+test_overlay_chroot_of_a_file() {
+	local f=$TEST_TMP/file
+	echo x >"$f"
+	run sbx --overlay "$f" /bin/true
+	assert_one_line_error
+	assert_eq "sandbox: failed to set up the filesystem: overlay '$f': Not a directory" "$ERR" "the message"
+	run sbx --chroot "$f" /bin/true
+	assert_one_line_error
+	assert_eq "sandbox: failed to set up the filesystem: --chroot '$f': Not a directory" "$ERR" "the message"
+	profile_write rootfile >/dev/null <<-EOF
+		[filesystem]
+		root = $f
+	EOF
+	run sbx --profile rootfile /bin/true
+	assert_one_line_error
+	assert_eq "sandbox: failed to set up the filesystem: $PROFILE_DIR/rootfile.conf:2: root '$f': Not a directory" \
+		"$ERR" "the message"
+}
