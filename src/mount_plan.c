@@ -3,6 +3,7 @@
 #include "mount_plan.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,4 +182,121 @@ void mounts_plan_print(const struct mount_plan *pl, FILE *f) {
                         o->upper ? " state " : "", o->upper ? o->upper : "", o->options ? " " : "",
                         o->options ? o->options : "");
         }
+}
+
+/* ---- checks (pure) ------------------------------------------------------ */
+
+/* path with "//", "/./" and a trailing "/" removed (".." is refused by
+ * the key checks), into buf. */
+static void normalize(const char *path, char *buf, size_t size) {
+        size_t n = 0;
+
+        for (const char *p = path; *p && n + 1 < size;) {
+                while (*p == '/')
+                        p++;
+                size_t len = strcspn(p, "/");
+                if (len == 0)
+                        break;
+                if (!(len == 1 && p[0] == '.') && n + 1 + len < size) {
+                        buf[n++] = '/';
+                        memcpy(buf + n, p, len);
+                        n += len;
+                }
+                p += len;
+        }
+        if (n == 0)
+                buf[n++] = '/';
+        buf[n] = 0;
+}
+
+/* a equal to b or below it (both normalized) */
+static bool path_within(const char *a, const char *b) {
+        size_t n = strlen(b);
+
+        if (streq(b, "/"))
+                return true;
+        return strncmp(a, b, n) == 0 && (a[n] == 0 || a[n] == '/');
+}
+
+struct check {
+        const struct policy *p;
+        char **msg;
+        struct origin *origin;
+};
+
+static int refuse(struct check *c, struct origin o, char *msg) {
+        *c->msg = msg;
+        *c->origin = o;
+        return -EINVAL;
+}
+
+/* One destination of key (its value v): not the root, not in the
+ * sandbox's own /proc, not over its private /dev or /dev/pts. */
+static int check_dst(struct check *c, const char *key, const char *v, const char *dst, struct origin o) {
+        char d[PATH_MAX];
+
+        normalize(dst, d, sizeof(d));
+        if (streq(d, "/"))
+                return refuse(c, o, strprintf("%s '%s' would replace the root '/' (choose the root with 'root =' "
+                                              "or --chroot)", key, v));
+        if (c->p->proc && path_within(d, "/proc"))
+                return refuse(c, o, strprintf("%s '%s' would cover the sandbox's own /proc and its protections "
+                                              "(proc = yes; set proc = no to mount there)", key, v));
+        if (c->p->private_dev && (streq(d, "/dev") || path_within(d, "/dev/pts")))
+                return refuse(c, o, strprintf("%s '%s' would replace the sandbox's private '%s' (private-dev = yes; "
+                                              "bind single devices under /dev, or set private-dev = no)",
+                                              key, v, d));
+        return 0;
+}
+
+static int check_binds(struct check *c, const char *key, const struct strlist *l) {
+        for (size_t i = 0; i < l->n; i++) {
+                const char *v = l->items[i].value, *s = v[0] == '-' ? v + 1 : v;
+                const char *colon = strchr(s, ':');
+                int r = check_dst(c, key, v, colon ? colon + 1 : s, l->items[i].origin);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int check_split(struct check *c, const char *key, const struct strlist *l, bool overlay) {
+        for (size_t i = 0; i < l->n; i++) {
+                const char *v = l->items[i].value, *colon = strchr(v, ':');
+                char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+                int r;
+
+                snprintf(dir, sizeof(dir), "%.*s", colon ? (int)(colon - v) : (int)strlen(v), v);
+                r = check_dst(c, key, v, dir, l->items[i].origin);
+                if (r < 0)
+                        return r;
+                if (!overlay || !colon)
+                        continue;
+                normalize(dir, a, sizeof(a));
+                normalize(colon + 1, b, sizeof(b));
+                if (path_within(a, b) || path_within(b, a))
+                        return refuse(c, l->items[i].origin,
+                                      strprintf("%s '%s': the state directory '%s' is, contains or is inside the "
+                                                "lower directory (overlayfs would write into the layer it shows)",
+                                                key, v, colon + 1));
+        }
+        return 0;
+}
+
+int mounts_plan_check(const struct policy *p, char **ret_msg, struct origin *ret_origin) {
+        struct check c = {.p = p, .msg = ret_msg, .origin = ret_origin};
+        int r;
+
+        r = check_binds(&c, "ro-bind", &p->ro_bind);
+        if (r == 0)
+                r = check_binds(&c, "bind", &p->bind);
+        if (r == 0)
+                r = check_binds(&c, "dev-bind", &p->dev_bind);
+        if (r == 0)
+                r = check_split(&c, "tmpfs", &p->tmpfs, false);
+        if (r == 0)
+                r = check_split(&c, "overlay", &p->overlay, true);
+        if (r == 0)
+                r = check_split(&c, "mkdir", &p->mkdir, false);
+        return r;
 }

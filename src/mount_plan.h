@@ -44,3 +44,11 @@ void mounts_plan_free(struct mount_plan *plan);
 const char *mounts_kind_name(enum mount_kind k);
 /* Prints the plan as comments ("# mount: ro-bind /usr -> /usr"). */
 void mounts_plan_print(const struct mount_plan *plan, FILE *f);
+
+/* Refuses a mount that would replace the sandbox's own protections: a
+ * bind, tmpfs, overlay or mkdir destination that is "/", is or is under
+ * /proc (proc = yes), or is /dev or under /dev/pts (private-dev = yes);
+ * an overlay whose state directory is, contains or is inside its lower
+ * directory. Returns 0, or -EINVAL with *ret_msg (allocated, no FILE:LINE
+ * prefix) and *ret_origin the offending value's origin. Pure. */
+int mounts_plan_check(const struct policy *p, char **ret_msg, struct origin *ret_origin);

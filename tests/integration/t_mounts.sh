@@ -150,3 +150,49 @@ test_overlay_chroot_of_a_file() {
 	assert_eq "sandbox: failed to set up the filesystem: $PROFILE_DIR/rootfile.conf:2: root '$f': Not a directory" \
 		"$ERR" "the message"
 }
+
+# ---- destinations that would replace the sandbox's protections (#18) ----------
+
+# assert_refused OPTION VALUE TEXT: `sandbox OPTION VALUE` fails before
+# anything starts, with one line "OPTION: ... TEXT".
+assert_refused() {
+	run sbx "$1" "$2" "$PROBE" write "$TEST_TMP/ran" x
+	assert_one_line_error
+	assert_eq "$1: $3" "$ERR" "the message for $1 $2"
+	[[ ! -e $TEST_TMP/ran ]] || fail "$1 $2: the program ran"
+}
+
+test_protected_destinations() {
+	local d=$TEST_TMP/d conf
+	mkdir -p "$d"
+	assert_refused --bind /tmp:/proc \
+		"bind '/tmp:/proc' would cover the sandbox's own /proc and its protections (proc = yes; set proc = no to mount there)"
+	assert_refused --bind /proc \
+		"bind '/proc' would cover the sandbox's own /proc and its protections (proc = yes; set proc = no to mount there)"
+	assert_refused --tmpfs /proc \
+		"tmpfs '/proc' would cover the sandbox's own /proc and its protections (proc = yes; set proc = no to mount there)"
+	assert_refused --ro-bind /etc:/proc/sys \
+		"ro-bind '/etc:/proc/sys' would cover the sandbox's own /proc and its protections (proc = yes; set proc = no to mount there)"
+	assert_refused --tmpfs / "tmpfs '/' would replace the root '/' (choose the root with 'root =' or --chroot)"
+	assert_refused --bind /:/ "bind '/:/' would replace the root '/' (choose the root with 'root =' or --chroot)"
+	assert_refused --tmpfs /dev \
+		"tmpfs '/dev' would replace the sandbox's private '/dev' (private-dev = yes; bind single devices under /dev, or set private-dev = no)"
+	assert_refused --overlay "$d:$d" \
+		"overlay '$d:$d': the state directory '$d' is, contains or is inside the lower directory (overlayfs would write into the layer it shows)"
+	assert_refused --overlay "$d:$d/state" \
+		"overlay '$d:$d/state': the state directory '$d/state' is, contains or is inside the lower directory (overlayfs would write into the layer it shows)"
+	[[ ! -e $d/state ]] || fail "a refused overlay created $d/state"
+	# In a profile the message names the file and line.
+	conf=$(profile_write protdst <<-'EOF'
+		[filesystem]
+		ro-bind = /usr
+		bind = /tmp:/proc/self
+	EOF
+	)
+	run sbx --profile protdst /bin/true
+	assert_one_line_error
+	assert_eq "$conf:3: bind '/tmp:/proc/self' would cover the sandbox's own /proc and its protections (proc = yes; set proc = no to mount there)" \
+		"$ERR" "the message for a profile"
+	# With proc = no, /proc is an ordinary destination.
+	assert_exit 0 sbx --set filesystem.proc=no --ro-bind "$d:/proc" "$PROBE" ls /proc
+}
