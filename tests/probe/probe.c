@@ -534,6 +534,7 @@ int cmd_fs(int argc, char **argv); /* probe_fs.c */
 int cmd_getppid_loop(int argc, char **argv); /* probe_seccomp.c */
 int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
 int cmd_openmode(int argc, char **argv);     /* probe_h1.c */
+int cmd_renamepath(int argc, char **argv);   /* probe_h1.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -565,6 +566,7 @@ static const struct probe_cmd commands[] = {
         { "getppid-loop", 1, cmd_getppid_loop, "N: N raw getppid calls, ns_per_call=" },
         { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
         { "openmode", 2, cmd_openmode, "r|w PATH...: PATH=ok|ERRNO, opened only (probe_h1.c)" },
+        { "renamepath", 2, cmd_renamepath, "OLD NEW: rename(2), errno=0|NAME (probe_h1.c)" },
         { "help", 0, cmd_help, ": this list" },
 };
 

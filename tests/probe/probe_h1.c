@@ -36,3 +36,14 @@ int cmd_openmode(int argc, char **argv)
         }
         return 0;
 }
+
+/* renamepath OLD NEW: rename(2); prints errno=0 or errno=NAME, exits 0
+ * (the hide tests: a covered entry cannot be renamed, its parent can). */
+int cmd_renamepath(int argc, char **argv);
+
+int cmd_renamepath(int argc, char **argv)
+{
+        (void)argc;
+        printf("errno=%s\n", rename(argv[1], argv[2]) < 0 ? probe_errname(errno) : "0");
+        return 0;
+}
