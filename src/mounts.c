@@ -847,7 +847,8 @@ static int enter_staging(struct builder *b) {
                         spot = spots[i];
         if (!spot)
                 return fail(b, -ENOENT, "staging tmpfs (no /tmp, /run or /mnt to mount it on)");
-        if (chdir(spot) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+        /* into the mount itself, not the path looked up again */
+        if (fchdir(m) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
                 return fail(b, negative_errno(), "staging directories");
         fd = open("empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
         if (fd < 0)

@@ -232,3 +232,24 @@ test_hide_in_writable_bind() {
 	assert_exit 0 sbx --profile hidew "$PROBE" cat /home/f/d2/sub/tok
 	assert_eq SECRET-TOKEN "$OUT" "the moved entry in the next run (documented limit)"
 }
+
+# A hide (a protection the profile asks for) whose path goes through a
+# symbolic link another user planted is not silently skipped or redirected
+# in a launch by root: the launch fails with one line.
+test_hide_through_foreign_link() {
+	require_root
+	local fake=$TEST_TMP/fake
+	mkdir -p "$fake/real" && echo SECRET >"$fake/real/tok"
+	ln -s real "$fake/link"
+	fs_profile hidelink <<-EOF
+		[filesystem]
+		ro-bind = $fake:/home/f
+		hide = /home/f/link/tok
+	EOF
+	assert_exit 1 sbx --profile hidelink "$PROBE" cat /home/f/real/tok
+	assert_eq EACCES "$(kv errno)" "the hidden file through root's link"
+	chown -h 65534:65534 "$fake/link" || fail "chown -h"
+	run sbx --profile hidelink "$PROBE" cat /home/f/real/tok
+	assert_one_line_error "hide '/home/f/link/tok'" "symbolic link owned by another user"
+	assert_not_contains "$OUT" SECRET "the output"
+}
