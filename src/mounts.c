@@ -574,6 +574,19 @@ static int open_state_dir(int state, const char *name, mode_t mode) {
         return fd;
 }
 
+/* fd (whose owner is uid, already known, or -1 to look it up) belongs to
+ * root or to the target user. */
+static bool owned_by_us(const struct builder *b, int fd, uid_t uid) {
+        struct stat st;
+
+        if (uid == (uid_t)-1) {
+                if (fstat(fd, &st) < 0)
+                        return false;
+                uid = st.st_uid;
+        }
+        return uid == 0 || uid == b->ctx->uid;
+}
+
 static int is_dir_fd(int fd) {
         struct stat st;
 
@@ -617,6 +630,14 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
                 if (fstat(up, &su) < 0 || fstat(work, &sw) < 0 || su.st_dev != sw.st_dev)
                         return fail(b, -EXDEV, "overlay state directory '%s' (upper and work on different "
                                     "filesystems)", o->upper);
+                /* For a launch by root, what the program sees in place of
+                 * DIR must not be another user's to change between runs. */
+                if (!trust_all_links && !owned_by_us(b, state, (uid_t)-1))
+                        return fail(b, -EPERM, "overlay state directory '%s' (belongs to another user; it must "
+                                    "belong to root or the target user)", o->upper);
+                if (!trust_all_links && (!owned_by_us(b, up, su.st_uid) || !owned_by_us(b, work, sw.st_uid)))
+                        return fail(b, -EPERM, "overlay state directory '%s' (upper or work belongs to another "
+                                    "user)", o->upper);
                 snprintf(upath, sizeof(upath), "/oldroot/proc/self/fd/%d", up);
                 snprintf(wpath, sizeof(wpath), "/oldroot/proc/self/fd/%d", work);
         } else {

@@ -111,6 +111,20 @@ test_overlay_state_symlinks() {
 	rm -rf "${state:?}"/* && touch "$state/upper"
 	run sbx --overlay "$low:$state" /bin/true
 	assert_one_line_error "overlay state directory '$state/upper'" "Not a directory"
+	# As root, a state directory (or its upper or work) of another user,
+	# who could change what the program sees between runs, is refused.
+	if [[ $SANDBOX_TEST_AS == root ]]; then
+		rm -rf "${state:?}"/* && mkdir "$state/upper" "$state/work"
+		chown 65534:65534 "$state/work"
+		run sbx --overlay "$low:$state" /bin/true
+		assert_one_line_error "overlay state directory '$state'" "upper or work belongs to another user"
+		chown 65534:65534 "$state"
+		run sbx --overlay "$low:$state" /bin/true
+		assert_one_line_error "overlay state directory '$state'" "belongs to another user"
+		chown -R 0:0 "$state"
+		assert_exit 0 sbx --overlay "$low:$state" "$PROBE" write "$low/new" x
+		assert_eq x "$(<"$state/upper/new")" "the write in STATE/upper"
+	fi
 }
 
 # The state directory may not be the lower directory, nor inside it, nor
