@@ -24,6 +24,7 @@
  * swapping a path for a symlink during setup cannot redirect a bind.
  * Destinations are resolved inside the new root with openat2
  * RESOLVE_IN_ROOT, so no symlink in a chroot tree can lead outside it.
+ * The lookups themselves are mount_path.c's.
  * Needs Linux 5.12 (mount_setattr) and 5.6 (openat2). */
 #define _GNU_SOURCE
 #include "mounts.h"
@@ -31,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,8 +42,13 @@
 #include <unistd.h>
 
 #include "macro.h"
+#include "mount_path.h"
 
 /* ---- OS helpers (child only) -------------------------------------------- */
+
+/* A launch by an unprivileged caller follows every symlink (see the top
+ * of this file); one by root only root's and the target user's. */
+static bool trust_all_links;
 
 struct builder {
         int oldroot;   /* O_PATH fd of the host root (/oldroot) */
@@ -86,126 +91,6 @@ static int fail(struct builder *b, int r, const char *fmt, ...) {
         return r;
 }
 
-static int open_in_root(int rootfd, const char *path, int flags) {
-        struct open_how how = {
-                .flags = (uint64_t)(flags | O_CLOEXEC),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-
-        return fd < 0 ? negative_errno() : fd;
-}
-
-/* Walks path from rootfd without trusting symlinks that belong to other
- * users. With follow_last false, a final symlink is returned as an O_PATH
- * fd of the link itself and its text in link (if non-NULL). */
-static bool trust_all_links;
-
-static void walk_move(int *cur, int rootfd, int to) {
-        if (*cur != rootfd)
-                close(*cur);
-        *cur = to;
-}
-
-static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_fd, char *link, size_t linklen) {
-        char rest[2 * PATH_MAX];
-        int cur = rootfd; /* rootfd is the caller's: never closed here */
-        unsigned hops = 0, depth = 0;
-        char *p = rest;
-        int r = 0;
-
-        if (strlen(path) >= PATH_MAX)
-                return -ENAMETOOLONG;
-        snprintf(rest, sizeof(rest), "%s", path);
-        for (;;) {
-                char comp[NAME_MAX + 1], target[PATH_MAX];
-                struct stat st;
-                size_t n;
-                ssize_t k;
-                int fd;
-                bool last;
-
-                while (*p == '/')
-                        p++;
-                if (!*p)
-                        break;
-                n = strcspn(p, "/");
-                if (n > NAME_MAX) {
-                        r = -ENAMETOOLONG;
-                        break;
-                }
-                memcpy(comp, p, n);
-                comp[n] = 0;
-                p += n;
-                while (*p == '/')
-                        p++;
-                last = !*p;
-                if (streq(comp, ".") || (streq(comp, "..") && depth == 0))
-                        continue; /* ".." at the top stays at the top */
-                fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0) {
-                        r = negative_errno();
-                        break;
-                }
-                /* readlink of the O_PATH fd itself (empty path): the node
-                 * exists, so ENOENT (or EINVAL) means "not a symlink" */
-                k = readlinkat(fd, "", target, sizeof(target) - 1);
-                if (k < 0 && (errno == ENOENT || errno == EINVAL)) {
-                        walk_move(&cur, rootfd, fd);
-                        depth = streq(comp, "..") ? depth - 1 : depth + 1;
-                        continue;
-                }
-                if (k >= 0 && ++hops > 40)
-                        r = -ELOOP;
-                else if (k < 0)
-                        r = negative_errno();
-                else if (!trust_all_links &&
-                         (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ||
-                          (st.st_uid != 0 && st.st_uid != geteuid())))
-                        r = -EPERM;
-                if (r < 0) {
-                        close(fd);
-                        break;
-                }
-                target[k] = 0;
-                if (last && !follow_last) {
-                        if (link)
-                                snprintf(link, linklen, "%s", target);
-                        walk_move(&cur, rootfd, rootfd);
-                        *ret_fd = fd;
-                        return 1; /* a symlink */
-                }
-                close(fd);
-                if (strlen(target) + strlen(p) + 2 >= sizeof(rest)) {
-                        r = -ENAMETOOLONG;
-                        break;
-                }
-                {
-                        /* rest := target + "/" + what was left of it */
-                        size_t tl = (size_t)k, pl = strlen(p);
-                        memmove(rest + tl + 1, p, pl + 1);
-                        memcpy(rest, target, tl);
-                        rest[tl] = '/';
-                }
-                p = rest;
-                if (target[0] == '/') {
-                        walk_move(&cur, rootfd, rootfd);
-                        depth = 0;
-                }
-        }
-        if (r < 0) {
-                walk_move(&cur, rootfd, rootfd);
-                return r;
-        }
-        if (cur == rootfd) { /* the path was the root itself */
-                cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (cur < 0)
-                        return negative_errno();
-        }
-        *ret_fd = cur;
-        return 0;
-}
-
 static bool in_home(const struct builder *b, const char *path) {
         const char *home = b->ctx->home;
         size_t n = home ? strlen(home) : 0;
@@ -231,12 +116,6 @@ static void remember(struct builder *b, int fd) {
                 b->ours[b->n_ours++] = st.st_dev;
 }
 
-static bool same_node(int a, int b) {
-        struct stat x, y;
-
-        return fstat(a, &x) == 0 && fstat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
-
 /* An O_PATH fd of an existing destination inside rootfd. The kernel keeps
  * the lookup inside the root (RESOLVE_IN_ROOT); for a launch by root the
  * path is also walked with the source rules, so a symlink planted by
@@ -244,12 +123,12 @@ static bool same_node(int a, int b) {
  * lookups must reach the same node (-ESTALE if a racer changed it). */
 static int resolve_dst(struct builder *b, int rootfd, const char *path) {
         _cleanup_close_ int walked = -1;
-        int fd = open_in_root(rootfd, path, O_PATH), r;
+        int fd = path_open_in_root(rootfd, path, O_PATH), r;
 
         if (fd < 0 || trust_all_links)
                 return fd;
-        r = walk_source(rootfd, path, true, &walked, NULL, 0);
-        if (r == 0 && !same_node(fd, walked))
+        r = path_walk(trust_all_links, rootfd, path, true, &walked, NULL, 0);
+        if (r == 0 && !path_same_node(fd, walked))
                 r = -ESTALE;
         if (r < 0) {
                 close(fd);
@@ -410,18 +289,6 @@ static int stage(struct builder *b, int m) {
         return 0;
 }
 
-/* An O_PATH fd of name on the mount m: no symlink, no "..", no other
- * mount on the way. */
-static int open_beneath(int m, const char *name) {
-        struct open_how how = {
-                .flags = O_PATH | O_NOFOLLOW | O_CLOEXEC,
-                .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
-        };
-        int fd = (int)syscall(SYS_openat2, m, name, &how, sizeof(how));
-
-        return fd < 0 ? negative_errno() : fd;
-}
-
 /* A new filesystem mounted onto the node name on the staged mount m. */
 static int mount_beneath(struct builder *b, int m, const char *name, const char *type, const char *const *kv,
                          uint64_t attrs) {
@@ -431,7 +298,7 @@ static int mount_beneath(struct builder *b, int m, const char *name, const char 
                 return fs;
         if (mkdirat(m, name, 0755) < 0 && errno != EEXIST)
                 return negative_errno();
-        target = open_beneath(m, name);
+        target = path_open_beneath(m, name);
         if (target < 0)
                 return target;
         if (move_onto(fs, target) < 0)
@@ -452,7 +319,7 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
 
         /* A source that is itself a symlink, bound at its own path, is
          * recreated as the same symlink (/bin -> usr/bin on merged /usr). */
-        r = walk_source(b->oldroot, o->src, !same, &src, link, sizeof(link));
+        r = path_walk(trust_all_links, b->oldroot, o->src, !same, &src, link, sizeof(link));
         if (r == -ENOENT && o->optional)
                 return 0;
         if (r == -EPERM)
@@ -530,50 +397,6 @@ static int op_tmpfs(struct builder *b, const struct mount_op *o) {
         return 0;
 }
 
-/* Whether the directory inner is outer or below it: walks inner's
- * ancestors with ".." (crossing mounts) up to the host root. */
-static bool is_within(const struct builder *b, int inner, int outer) {
-        int cur = inner;
-        bool found = false;
-
-        for (unsigned i = 0; i < 4096 && !found; i++) {
-                int up;
-                found = same_node(cur, outer);
-                if (found || same_node(cur, b->oldroot))
-                        break;
-                up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (cur != inner)
-                        close(cur);
-                cur = up;
-                if (cur < 0)
-                        return true; /* cannot tell: treat as overlapping */
-        }
-        if (cur != inner)
-                close(cur);
-        return found;
-}
-
-/* STATE/name for overlayfs: created if missing, opened without following
- * a symlink; a symlink or anything but a directory is refused (the
- * kernel would otherwise follow a link the state's owner planted, and
- * write, or clean up work files, wherever it points). */
-static int open_state_dir(int state, const char *name, mode_t mode) {
-        struct stat st;
-        int fd;
-
-        if (mkdirat(state, name, mode) < 0 && errno != EEXIST)
-                return negative_errno();
-        fd = openat(state, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return negative_errno();
-        if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-                int r = S_ISLNK(st.st_mode) ? -ELOOP : -ENOTDIR;
-                close(fd);
-                return r;
-        }
-        return fd;
-}
-
 /* fd (whose owner is uid, already known, or -1 to look it up) belongs to
  * root or to the target user. */
 static bool owned_by_us(const struct builder *b, int fd, uid_t uid) {
@@ -587,14 +410,6 @@ static bool owned_by_us(const struct builder *b, int fd, uid_t uid) {
         return uid == 0 || uid == b->ctx->uid;
 }
 
-static int is_dir_fd(int fd) {
-        struct stat st;
-
-        if (fstat(fd, &st) < 0)
-                return negative_errno();
-        return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
 /* Overlay: DIR as the lower layer; writes go to a throwaway upper layer
  * on the staging tmpfs, or to STATE/upper with STATE/work as overlayfs's
  * scratch directory. Every layer is passed as /proc/self/fd/N of an fd
@@ -605,26 +420,26 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
         char lpath[64], upath[PATH_MAX], wpath[PATH_MAX];
         int r;
 
-        r = walk_source(b->oldroot, o->src, true, &lower, NULL, 0);
+        r = path_walk(trust_all_links, b->oldroot, o->src, true, &lower, NULL, 0);
         if (r == 0)
-                r = is_dir_fd(lower);
+                r = path_is_dir(lower);
         if (r < 0)
                 return fail(b, r, "overlay '%s'", o->src);
         snprintf(lpath, sizeof(lpath), "/oldroot/proc/self/fd/%d", lower);
         if (o->upper) {
                 struct stat su, sw;
-                r = walk_source(b->oldroot, o->upper, true, &state, NULL, 0);
+                r = path_walk(trust_all_links, b->oldroot, o->upper, true, &state, NULL, 0);
                 if (r == 0)
-                        r = is_dir_fd(state);
+                        r = path_is_dir(state);
                 if (r < 0)
                         return fail(b, r, "overlay state directory '%s'", o->upper);
-                if (is_within(b, state, lower) || is_within(b, lower, state))
+                if (path_is_within(b->oldroot, state, lower) || path_is_within(b->oldroot, lower, state))
                         return fail(b, -EINVAL, "overlay '%s': the state directory '%s' is, contains or is inside "
                                     "the lower directory", o->src, o->upper);
-                up = open_state_dir(state, "upper", 0755);
+                up = path_open_state_dir(state, "upper", 0755);
                 if (up < 0)
                         return fail(b, up, "overlay state directory '%s/upper'", o->upper);
-                work = open_state_dir(state, "work", 0700);
+                work = path_open_state_dir(state, "work", 0700);
                 if (work < 0)
                         return fail(b, work, "overlay state directory '%s/work'", o->upper);
                 if (fstat(up, &su) < 0 || fstat(work, &sw) < 0 || su.st_dev != sw.st_dev)
@@ -726,7 +541,7 @@ static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) 
         _cleanup_close_ int dev = -1, hostdev = -1;
         int r;
 
-        r = walk_source(b->oldroot, "/dev", true, &hostdev, NULL, 0);
+        r = path_walk(trust_all_links, b->oldroot, "/dev", true, &hostdev, NULL, 0);
         if (r < 0)
                 return fail(b, r, "private-dev: the host's '/dev'");
         dev = new_fs("tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
@@ -769,7 +584,7 @@ static int op_proc(struct builder *b, const struct mount_op *o _unused_) {
         if (r < 0)
                 return fail(b, r, "proc '/proc'");
         for (size_t i = 0; i < ELEMENTSOF(ro); i++) {
-                _cleanup_close_ int fd = open_beneath(m, ro[i]);
+                _cleanup_close_ int fd = path_open_beneath(m, ro[i]);
                 if (fd == -ENOENT)
                         continue;
                 r = fd < 0 ? fd : bind_onto(fd, fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -778,7 +593,7 @@ static int op_proc(struct builder *b, const struct mount_op *o _unused_) {
                         return fail(b, r, "proc '/proc/%s'", ro[i]);
         }
         for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
-                _cleanup_close_ int fd = open_beneath(m, masked[i]);
+                _cleanup_close_ int fd = path_open_beneath(m, masked[i]);
                 if (fd == -ENOENT)
                         continue;
                 r = fd < 0 ? fd : hide_node(b, fd);
@@ -826,7 +641,7 @@ static bool is_mount_root(int fd) {
 static int protect_dirs(struct builder *b) {
         for (char *const *d = b->ctx->protect; d && *d; d++) {
                 _cleanup_close_ int fd = -1, tree = -1;
-                int r = walk_source(b->oldroot, *d, true, &fd, NULL, 0);
+                int r = path_walk(trust_all_links, b->oldroot, *d, true, &fd, NULL, 0);
                 /* absent, or out of the caller's reach: no bind can expose it */
                 if (r == -ENOENT || r == -EACCES || r == -ENOTDIR)
                         continue;
@@ -911,9 +726,9 @@ static int make_root(struct builder *b) {
                 r = tree < 0 ? tree : 0;
         } else {
                 const char *dir = p->root == ROOT_DIR ? p->root_dir : "/";
-                r = walk_source(b->oldroot, dir, true, &src, NULL, 0);
+                r = path_walk(trust_all_links, b->oldroot, dir, true, &src, NULL, 0);
                 if (r == 0)
-                        r = is_dir_fd(src);
+                        r = path_is_dir(src);
                 if (r < 0)
                         return fail_root(b, r, dir);
                 tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
