@@ -1,4 +1,4 @@
-/* mounts.c - see mounts.h.
+/* mounts.c - see mounts.h (the plan itself: mount_plan.c).
  *
  * How the view is built (child, new mount namespace, all capabilities in
  * its user namespace):
@@ -24,6 +24,7 @@
  * swapping a path for a symlink during setup cannot redirect a bind.
  * Destinations are resolved inside the new root with openat2
  * RESOLVE_IN_ROOT, so no symlink in a chroot tree can lead outside it.
+ * The lookups themselves are mount_path.c's.
  * Needs Linux 5.12 (mount_setattr) and 5.6 (openat2). */
 #define _GNU_SOURCE
 #include "mounts.h"
@@ -31,7 +32,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,182 +42,13 @@
 #include <unistd.h>
 
 #include "macro.h"
-
-/* ---- the plan (pure) ---------------------------------------------------- */
-
-const char *mounts_kind_name(enum mount_kind k) {
-        static const char *const names[] = {
-                [MK_BIND] = "bind", [MK_RO_BIND] = "ro-bind", [MK_DEV_BIND] = "dev-bind",
-                [MK_TMPFS] = "tmpfs", [MK_OVERLAY] = "overlay", [MK_PRIVATE_DEV] = "private-dev",
-                [MK_PROC] = "proc", [MK_HIDE] = "hide", [MK_MKDIR] = "mkdir",
-        };
-        return names[k];
-}
-
-static int plan_add(struct mount_plan *pl, enum mount_kind kind, const char *src, const char *dst,
-                    const char *upper, const char *options, bool optional) {
-        struct mount_op *n = realloc(pl->ops, (pl->n + 1) * sizeof(*n));
-
-        if (!n)
-                return -ENOMEM;
-        pl->ops = n;
-        n[pl->n] = (struct mount_op){
-                .kind = kind,
-                .src = src ? strdup(src) : NULL,
-                .dst = strdup(dst),
-                .upper = upper ? strdup(upper) : NULL,
-                .options = options ? strdup(options) : NULL,
-                .optional = optional,
-                .order = pl->n,
-        };
-        if (!n[pl->n].dst || (src && !n[pl->n].src) || (upper && !n[pl->n].upper) ||
-            (options && !n[pl->n].options))
-                return -ENOMEM;
-        pl->n++;
-        return 0;
-}
-
-/* "[-]SRC[:DST]" */
-static int plan_binds(struct mount_plan *pl, const struct strlist *l, enum mount_kind kind) {
-        for (size_t i = 0; i < l->n; i++) {
-                const char *v = l->items[i].value;
-                bool optional = v[0] == '-';
-                _cleanup_free_ char *src = strdup(optional ? v + 1 : v);
-                char *colon;
-                int r;
-
-                if (!src)
-                        return -ENOMEM;
-                colon = strchr(src, ':');
-                if (colon)
-                        *colon = 0;
-                r = plan_add(pl, kind, src, colon ? colon + 1 : src, NULL, NULL, optional);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* "DIR[:opts]" (tmpfs) or "DIR[:UPPER]" (overlay) */
-static int plan_split(struct mount_plan *pl, const struct strlist *l, enum mount_kind kind) {
-        for (size_t i = 0; i < l->n; i++) {
-                _cleanup_free_ char *dir = strdup(l->items[i].value);
-                char *colon;
-                int r;
-
-                if (!dir)
-                        return -ENOMEM;
-                colon = strchr(dir, ':');
-                if (colon)
-                        *colon++ = 0;
-                if (kind == MK_OVERLAY)
-                        r = plan_add(pl, kind, dir, dir, colon, NULL, false);
-                else if (kind == MK_TMPFS) {
-                        /* a profile's tmpfs belongs to the program's user */
-                        _cleanup_free_ char *opts = NULL;
-                        if (asprintf(&opts, "%s%sowner", colon ? colon : "", colon ? "," : "") < 0)
-                                return -ENOMEM;
-                        r = plan_add(pl, kind, NULL, dir, NULL, opts, false);
-                }
-                else
-                        r = plan_add(pl, kind, NULL, dir, NULL, NULL, kind == MK_HIDE);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-static unsigned path_depth(const char *p) {
-        unsigned d = 0;
-
-        for (; *p; p++)
-                if (*p == '/' && p[1] && p[1] != '/')
-                        d++;
-        return d;
-}
-
-/* By depth (parents first); at one depth mounts before mkdir before hide;
- * then profile order. */
-static int op_rank(const struct mount_op *o) {
-        switch (o->kind) {
-        case MK_MKDIR:
-                return 1;
-        case MK_HIDE:
-                return 2;
-        default:
-                return 0;
-        }
-}
-
-static int op_cmp(const void *a, const void *b) {
-        const struct mount_op *x = a, *y = b;
-        unsigned dx = path_depth(x->dst), dy = path_depth(y->dst);
-
-        if (dx != dy)
-                return dx < dy ? -1 : 1;
-        if (op_rank(x) != op_rank(y))
-                return op_rank(x) - op_rank(y);
-        return x->order < y->order ? -1 : x->order > y->order;
-}
-
-int mounts_plan(const struct policy *p, const char *home, struct mount_plan *ret) {
-        struct mount_plan pl = {0};
-        int r = 0;
-
-        if (p->proc)
-                r = plan_add(&pl, MK_PROC, NULL, "/proc", NULL, NULL, false);
-        if (r == 0 && p->private_dev)
-                r = plan_add(&pl, MK_PRIVATE_DEV, NULL, "/dev", NULL, NULL, false);
-        if (r == 0 && p->private_tmp)
-                r = plan_add(&pl, MK_TMPFS, NULL, "/tmp", NULL, "mode=1777", false);
-        if (r == 0 && p->private_home && home && home[0] == '/' && home[1])
-                r = plan_add(&pl, MK_TMPFS, NULL, home, NULL, "mode=0700,owner", false);
-        if (r == 0)
-                r = plan_binds(&pl, &p->ro_bind, MK_RO_BIND);
-        if (r == 0)
-                r = plan_binds(&pl, &p->bind, MK_BIND);
-        if (r == 0)
-                r = plan_binds(&pl, &p->dev_bind, MK_DEV_BIND);
-        if (r == 0)
-                r = plan_split(&pl, &p->tmpfs, MK_TMPFS);
-        if (r == 0)
-                r = plan_split(&pl, &p->overlay, MK_OVERLAY);
-        if (r == 0)
-                r = plan_split(&pl, &p->hide, MK_HIDE);
-        if (r == 0)
-                r = plan_split(&pl, &p->mkdir, MK_MKDIR);
-        if (r < 0) {
-                mounts_plan_free(&pl);
-                return r;
-        }
-        qsort(pl.ops, pl.n, sizeof(*pl.ops), op_cmp);
-        *ret = pl;
-        return 0;
-}
-
-void mounts_plan_free(struct mount_plan *pl) {
-        for (size_t i = 0; i < pl->n; i++) {
-                free(pl->ops[i].src);
-                free(pl->ops[i].dst);
-                free(pl->ops[i].upper);
-                free(pl->ops[i].options);
-        }
-        free(pl->ops);
-        pl->ops = NULL;
-        pl->n = 0;
-}
-
-void mounts_plan_print(const struct mount_plan *pl, FILE *f) {
-        for (size_t i = 0; i < pl->n; i++) {
-                const struct mount_op *o = &pl->ops[i];
-                fprintf(f, "# mount: %-11s %s%s%s%s%s%s%s%s\n", mounts_kind_name(o->kind),
-                        o->optional ? "(optional) " : "", o->src ? o->src : "", o->src ? " -> " : "", o->dst,
-                        o->upper ? " state " : "", o->upper ? o->upper : "", o->options ? " " : "",
-                        o->options ? o->options : "");
-        }
-}
+#include "mount_path.h"
 
 /* ---- OS helpers (child only) -------------------------------------------- */
+
+/* A launch by an unprivileged caller follows every symlink (see the top
+ * of this file); one by root only root's and the target user's. */
+static bool trust_all_links;
 
 struct builder {
         int oldroot;   /* O_PATH fd of the host root (/oldroot) */
@@ -227,7 +58,9 @@ struct builder {
         unsigned n_overlays;
         dev_t ours[64];   /* tmpfs instances made here: the only places */
         size_t n_ours;    /* where mount points may be created */
+        unsigned n_staged;     /* mounts built on the staging tmpfs first */
         bool refused_host_mkdir; /* make_path declined to create on the host */
+        bool untrusted_link;     /* a destination went through another user's link */
         struct mounts_ctx *ctx;
         const struct policy *p;
 };
@@ -245,127 +78,17 @@ static int fail(struct builder *b, int r, const char *fmt, ...) {
                          " (the mount point is missing; sandbox creates mount points only on its own tmpfs, "
                          "never in a host directory)");
         }
+        if (b->untrusted_link && r == -EPERM) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (goes through a symbolic link owned by another user)");
+        }
+        if (r == -ESTALE) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (the path changed while the view was set up)");
+        }
         return r;
-}
-
-static int open_in_root(int rootfd, const char *path, int flags) {
-        struct open_how how = {
-                .flags = (uint64_t)(flags | O_CLOEXEC),
-                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-        };
-        int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-
-        return fd < 0 ? negative_errno() : fd;
-}
-
-/* Walks path from rootfd without trusting symlinks that belong to other
- * users. With follow_last false, a final symlink is returned as an O_PATH
- * fd of the link itself and its text in link (if non-NULL). */
-static bool trust_all_links;
-
-static void walk_move(int *cur, int rootfd, int to) {
-        if (*cur != rootfd)
-                close(*cur);
-        *cur = to;
-}
-
-static int walk_source(int rootfd, const char *path, bool follow_last, int *ret_fd, char *link, size_t linklen) {
-        char rest[2 * PATH_MAX];
-        int cur = rootfd; /* rootfd is the caller's: never closed here */
-        unsigned hops = 0, depth = 0;
-        char *p = rest;
-        int r = 0;
-
-        if (strlen(path) >= PATH_MAX)
-                return -ENAMETOOLONG;
-        snprintf(rest, sizeof(rest), "%s", path);
-        for (;;) {
-                char comp[NAME_MAX + 1], target[PATH_MAX];
-                struct stat st;
-                size_t n;
-                ssize_t k;
-                int fd;
-                bool last;
-
-                while (*p == '/')
-                        p++;
-                if (!*p)
-                        break;
-                n = strcspn(p, "/");
-                if (n > NAME_MAX) {
-                        r = -ENAMETOOLONG;
-                        break;
-                }
-                memcpy(comp, p, n);
-                comp[n] = 0;
-                p += n;
-                while (*p == '/')
-                        p++;
-                last = !*p;
-                if (streq(comp, ".") || (streq(comp, "..") && depth == 0))
-                        continue; /* ".." at the top stays at the top */
-                fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-                if (fd < 0) {
-                        r = negative_errno();
-                        break;
-                }
-                /* readlink of the O_PATH fd itself (empty path): the node
-                 * exists, so ENOENT (or EINVAL) means "not a symlink" */
-                k = readlinkat(fd, "", target, sizeof(target) - 1);
-                if (k < 0 && (errno == ENOENT || errno == EINVAL)) {
-                        walk_move(&cur, rootfd, fd);
-                        depth = streq(comp, "..") ? depth - 1 : depth + 1;
-                        continue;
-                }
-                if (k >= 0 && ++hops > 40)
-                        r = -ELOOP;
-                else if (k < 0)
-                        r = negative_errno();
-                else if (!trust_all_links &&
-                         (fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0 ||
-                          (st.st_uid != 0 && st.st_uid != geteuid())))
-                        r = -EPERM;
-                if (r < 0) {
-                        close(fd);
-                        break;
-                }
-                target[k] = 0;
-                if (last && !follow_last) {
-                        if (link)
-                                snprintf(link, linklen, "%s", target);
-                        walk_move(&cur, rootfd, rootfd);
-                        *ret_fd = fd;
-                        return 1; /* a symlink */
-                }
-                close(fd);
-                if (strlen(target) + strlen(p) + 2 >= sizeof(rest)) {
-                        r = -ENAMETOOLONG;
-                        break;
-                }
-                {
-                        /* rest := target + "/" + what was left of it */
-                        size_t tl = (size_t)k, pl = strlen(p);
-                        memmove(rest + tl + 1, p, pl + 1);
-                        memcpy(rest, target, tl);
-                        rest[tl] = '/';
-                }
-                p = rest;
-                if (target[0] == '/') {
-                        walk_move(&cur, rootfd, rootfd);
-                        depth = 0;
-                }
-        }
-        if (r < 0) {
-                walk_move(&cur, rootfd, rootfd);
-                return r;
-        }
-        if (cur == rootfd) { /* the path was the root itself */
-                cur = openat(rootfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (cur < 0)
-                        return negative_errno();
-        }
-        *ret_fd = cur;
-        return 0;
 }
 
 static bool in_home(const struct builder *b, const char *path) {
@@ -393,6 +116,29 @@ static void remember(struct builder *b, int fd) {
                 b->ours[b->n_ours++] = st.st_dev;
 }
 
+/* An O_PATH fd of an existing destination inside rootfd. The kernel keeps
+ * the lookup inside the root (RESOLVE_IN_ROOT); for a launch by root the
+ * path is also walked with the source rules, so a symlink planted by
+ * another user (in a chroot tree it can write) is refused, and both
+ * lookups must reach the same node (-ESTALE if a racer changed it). */
+static int resolve_dst(struct builder *b, int rootfd, const char *path) {
+        _cleanup_close_ int walked = -1;
+        int fd = path_open_in_root(rootfd, path, O_PATH), r;
+
+        if (fd < 0 || trust_all_links)
+                return fd;
+        r = path_walk(trust_all_links, rootfd, path, true, &walked, NULL, 0);
+        if (r == 0 && !path_same_node(fd, walked))
+                r = -ESTALE;
+        if (r < 0) {
+                close(fd);
+                if (r == -EPERM)
+                        b->untrusted_link = true;
+                return r == -ENOENT ? -ESTALE : r;
+        }
+        return fd;
+}
+
 /* An O_PATH fd of path inside the new root, creating it (and its parents)
  * if missing: a directory, or an empty file when as_file. Only on a tmpfs
  * made here: nothing is ever created in a host directory (root = DIR,
@@ -406,7 +152,7 @@ static int make_path(struct builder *b, int rootfd, const char *path, bool as_fi
         if (strlen(path) >= sizeof(buf))
                 return -ENAMETOOLONG;
         snprintf(buf, sizeof(buf), "%s", path);
-        fd = open_in_root(rootfd, buf, O_PATH);
+        fd = resolve_dst(b, rootfd, buf);
         if (fd != -ENOENT)
                 return fd; /* there already, or an error */
         slash = strrchr(buf, '/');
@@ -528,6 +274,40 @@ static int bind_onto(int srcfd, int target, uint64_t attrs, bool recursive) {
         return tree < 0 ? tree : move_onto(tree, target);
 }
 
+/* A new mount (m) is attached on the staging tmpfs first, where nothing
+ * else can reach it, and completed there through its own fd (sub-mounts
+ * on nodes looked up beneath m); then it moves, with everything on it, to
+ * its place in the new root. So the protections of /proc and /dev are
+ * always on the mount the program gets, whatever its path resolves to. */
+static int stage(struct builder *b, int m) {
+        char name[32];
+
+        snprintf(name, sizeof(name), "stage%u", b->n_staged++);
+        if (mkdirat(b->staging, name, 0700) < 0 ||
+            move_mount(m, "", b->staging, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+/* A new filesystem mounted onto the node name on the staged mount m. */
+static int mount_beneath(struct builder *b, int m, const char *name, const char *type, const char *const *kv,
+                         uint64_t attrs) {
+        _cleanup_close_ int fs = new_fs(type, kv, attrs), target = -1;
+
+        if (fs < 0)
+                return fs;
+        if (mkdirat(m, name, 0755) < 0 && errno != EEXIST)
+                return negative_errno();
+        target = path_open_beneath(m, name);
+        if (target < 0)
+                return target;
+        if (move_onto(fs, target) < 0)
+                return negative_errno();
+        if (streq(type, "tmpfs"))
+                remember(b, fs);
+        return 0;
+}
+
 /* ---- operations --------------------------------------------------------- */
 
 static int op_bind(struct builder *b, const struct mount_op *o) {
@@ -539,7 +319,7 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
 
         /* A source that is itself a symlink, bound at its own path, is
          * recreated as the same symlink (/bin -> usr/bin on merged /usr). */
-        r = walk_source(b->oldroot, o->src, !same, &src, link, sizeof(link));
+        r = path_walk(trust_all_links, b->oldroot, o->src, !same, &src, link, sizeof(link));
         if (r == -ENOENT && o->optional)
                 return 0;
         if (r == -EPERM)
@@ -603,38 +383,78 @@ static int op_tmpfs(struct builder *b, const struct mount_op *o) {
                 }
         }
         kv[n] = NULL;
-        r = mount_fs_at(b, "tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, o->dst);
+        /* The owner is set on the new instance itself, before it is
+         * attached: never through a path looked up again. */
+        _cleanup_close_ int m = new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+        if (m < 0)
+                return fail(b, m, "tmpfs '%s'", o->dst);
+        if (owner && fchownat(m, "", b->ctx->uid, b->ctx->gid, AT_EMPTY_PATH) < 0)
+                return fail(b, negative_errno(), "private home '%s'", o->dst);
+        r = attach(b, m, o->dst, false);
         if (r < 0)
                 return fail(b, r, "tmpfs '%s'", o->dst);
-        if (owner) {
-                _cleanup_close_ int fd = open_in_root(b->root, o->dst, O_RDONLY | O_DIRECTORY);
-                if (fd < 0 || fchown(fd, b->ctx->uid, b->ctx->gid) < 0)
-                        return fail(b, fd < 0 ? fd : negative_errno(), "private home '%s'", o->dst);
-        }
+        remember(b, m);
         return 0;
 }
 
+/* fd (whose owner is uid, already known, or -1 to look it up) belongs to
+ * root or to the target user. */
+static bool owned_by_us(const struct builder *b, int fd, uid_t uid) {
+        struct stat st;
+
+        if (uid == (uid_t)-1) {
+                if (fstat(fd, &st) < 0)
+                        return false;
+                uid = st.st_uid;
+        }
+        return uid == 0 || uid == b->ctx->uid;
+}
+
 /* Overlay: DIR as the lower layer; writes go to a throwaway upper layer
- * on the staging tmpfs, or to UPPER/upper with UPPER/work as overlayfs's
- * scratch directory. In a user namespace overlayfs needs "userxattr". */
+ * on the staging tmpfs, or to STATE/upper with STATE/work as overlayfs's
+ * scratch directory. Every layer is passed as /proc/self/fd/N of an fd
+ * opened here without following symlinks. In a user namespace overlayfs
+ * needs "userxattr". */
 static int op_overlay(struct builder *b, const struct mount_op *o) {
-        _cleanup_close_ int lower = -1, state = -1;
+        _cleanup_close_ int lower = -1, state = -1, up = -1, work = -1;
         char lpath[64], upath[PATH_MAX], wpath[PATH_MAX];
         int r;
 
-        r = walk_source(b->oldroot, o->src, true, &lower, NULL, 0);
+        r = path_walk(trust_all_links, b->oldroot, o->src, true, &lower, NULL, 0);
+        if (r == 0)
+                r = path_is_dir(lower);
         if (r < 0)
                 return fail(b, r, "overlay '%s'", o->src);
         snprintf(lpath, sizeof(lpath), "/oldroot/proc/self/fd/%d", lower);
         if (o->upper) {
-                r = walk_source(b->oldroot, o->upper, true, &state, NULL, 0);
+                struct stat su, sw;
+                r = path_walk(trust_all_links, b->oldroot, o->upper, true, &state, NULL, 0);
+                if (r == 0)
+                        r = path_is_dir(state);
                 if (r < 0)
-                        return fail(b, r, "overlay upper directory '%s'", o->upper);
-                if ((mkdirat(state, "upper", 0755) < 0 && errno != EEXIST) ||
-                    (mkdirat(state, "work", 0700) < 0 && errno != EEXIST))
-                        return fail(b, negative_errno(), "overlay upper directory '%s'", o->upper);
-                snprintf(upath, sizeof(upath), "/oldroot/proc/self/fd/%d/upper", state);
-                snprintf(wpath, sizeof(wpath), "/oldroot/proc/self/fd/%d/work", state);
+                        return fail(b, r, "overlay state directory '%s'", o->upper);
+                if (path_is_within(b->oldroot, state, lower) || path_is_within(b->oldroot, lower, state))
+                        return fail(b, -EINVAL, "overlay '%s': the state directory '%s' is, contains or is inside "
+                                    "the lower directory", o->src, o->upper);
+                up = path_open_state_dir(state, "upper", 0755);
+                if (up < 0)
+                        return fail(b, up, "overlay state directory '%s/upper'", o->upper);
+                work = path_open_state_dir(state, "work", 0700);
+                if (work < 0)
+                        return fail(b, work, "overlay state directory '%s/work'", o->upper);
+                if (fstat(up, &su) < 0 || fstat(work, &sw) < 0 || su.st_dev != sw.st_dev)
+                        return fail(b, -EXDEV, "overlay state directory '%s' (upper and work on different "
+                                    "filesystems)", o->upper);
+                /* For a launch by root, what the program sees in place of
+                 * DIR must not be another user's to change between runs. */
+                if (!trust_all_links && !owned_by_us(b, state, (uid_t)-1))
+                        return fail(b, -EPERM, "overlay state directory '%s' (belongs to another user; it must "
+                                    "belong to root or the target user)", o->upper);
+                if (!trust_all_links && (!owned_by_us(b, up, su.st_uid) || !owned_by_us(b, work, sw.st_uid)))
+                        return fail(b, -EPERM, "overlay state directory '%s' (upper or work belongs to another "
+                                    "user)", o->upper);
+                snprintf(upath, sizeof(upath), "/oldroot/proc/self/fd/%d", up);
+                snprintf(wpath, sizeof(wpath), "/oldroot/proc/self/fd/%d", work);
         } else {
                 snprintf(upath, sizeof(upath), "/ovl%u/upper", b->n_overlays);
                 snprintf(wpath, sizeof(wpath), "/ovl%u/work", b->n_overlays++);
@@ -652,28 +472,35 @@ static int op_overlay(struct builder *b, const struct mount_op *o) {
         }
         if (r < 0)
                 return fail(b, r, "overlay '%s'%s", o->src,
-                            r == -EINVAL || r == -EPERM ? " (overlayfs refused this directory; a user "
-                                                          "namespace needs Linux 5.11)" : "");
+                            (r == -EINVAL || r == -EPERM) && b->ctx->unprivileged
+                                    ? " (overlayfs refused it; in a user namespace it needs Linux 5.11 and "
+                                      "a lower directory on a filesystem it supports)"
+                                    : "");
         return 0;
 }
 
 /* An empty, inaccessible node over a path: a read-only tmpfs with mode
  * 000 over a directory, an empty mode-000 file over anything else. */
-static int op_hide(struct builder *b, const struct mount_op *o) {
-        _cleanup_close_ int target = open_in_root(b->root, o->dst, O_PATH);
+static int hide_node(struct builder *b, int target) {
         const uint64_t attrs = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
         struct stat st;
+
+        if (fstat(target, &st) < 0)
+                return negative_errno();
+        if (S_ISDIR(st.st_mode)) {
+                const char *kv[] = {"mode", "0000", "size", "4k", NULL};
+                return mount_fs(b, "tmpfs", kv, attrs, NULL, target);
+        }
+        return bind_onto(b->empty, target, attrs, false);
+}
+
+static int op_hide(struct builder *b, const struct mount_op *o) {
+        _cleanup_close_ int target = resolve_dst(b, b->root, o->dst);
         int r;
 
         if (target == -ENOENT)
                 return 0; /* nothing to hide */
-        if (target < 0 || fstat(target, &st) < 0)
-                return fail(b, target < 0 ? target : negative_errno(), "hide '%s'", o->dst);
-        if (S_ISDIR(st.st_mode)) {
-                const char *kv[] = {"mode", "0000", "size", "4k", NULL};
-                r = mount_fs(b, "tmpfs", kv, attrs, o->dst, target);
-        } else
-                r = bind_onto(b->empty, target, attrs, false);
+        r = target < 0 ? target : hide_node(b, target);
         return r < 0 ? fail(b, r, "hide '%s'", o->dst) : 0;
 }
 
@@ -714,60 +541,67 @@ static int op_private_dev(struct builder *b, const struct mount_op *o _unused_) 
         _cleanup_close_ int dev = -1, hostdev = -1;
         int r;
 
-        r = walk_source(b->oldroot, "/dev", true, &hostdev, NULL, 0);
+        r = path_walk(trust_all_links, b->oldroot, "/dev", true, &hostdev, NULL, 0);
         if (r < 0)
                 return fail(b, r, "private-dev: the host's '/dev'");
-        r = mount_fs_at(b, "tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev");
+        dev = new_fs("tmpfs", dev_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+        r = dev < 0 ? dev : stage(b, dev);
         if (r < 0)
                 return fail(b, r, "private-dev '/dev'");
-        dev = open_in_root(b->root, "/dev", O_PATH | O_DIRECTORY);
-        if (dev < 0)
-                return fail(b, dev, "private-dev '/dev'");
+        remember(b, dev);
         for (size_t i = 0; i < ELEMENTSOF(nodes); i++) {
                 r = bind_dev_node(hostdev, dev, nodes[i], MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
                 if (r < 0 && r != -ENOENT)
                         return fail(b, r, "private-dev '/dev/%s'%s", nodes[i],
                                     r == -ENODEV ? " (not a character device on the host)" : "");
         }
-        r = mount_fs_at(b, "devpts", pts_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts");
+        r = mount_beneath(b, dev, "pts", "devpts", pts_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
         if (r < 0)
                 return fail(b, r, "private-dev '/dev/pts'");
-        r = mount_fs_at(b, "tmpfs", shm_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm");
+        r = mount_beneath(b, dev, "shm", "tmpfs", shm_kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
         if (r < 0)
                 return fail(b, r, "private-dev '/dev/shm'");
         for (size_t i = 0; i < ELEMENTSOF(links); i++)
                 if (symlinkat(links[i][1], dev, links[i][0]) < 0 && errno != EEXIST)
                         return fail(b, negative_errno(), "private-dev '/dev/%s'", links[i][0]);
-        return 0;
+        r = attach(b, dev, "/dev", false);
+        return r < 0 ? fail(b, r, "private-dev '/dev'") : 0;
 }
 
 /* A fresh procfs for the new PID namespace, with the files that reach the
- * host kernel (sysctl, sysrq, kcore, keys, ...) read-only or masked. */
+ * host kernel (sysctl, sysrq, kcore, keys, ...) read-only or masked. All
+ * of it is done on the new proc mount itself (staged, looked up beneath
+ * its fd) before it is attached. An entry missing there does not exist on
+ * this kernel (nobody else can change this proc instance); any other
+ * failure fails the launch. */
 static int op_proc(struct builder *b, const struct mount_op *o _unused_) {
-        static const char *const ro[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
-        static const char *const masked[] = {"/proc/kcore", "/proc/keys", "/proc/key-users", "/proc/timer_list",
-                                             "/proc/sched_debug", "/proc/kallsyms", "/proc/kmsg",
-                                             "/proc/latency_stats", "/proc/config.gz", "/proc/acpi", "/proc/scsi"};
-        int r = mount_fs_at(b, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/proc");
+        static const char *const ro[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+        static const char *const masked[] = {"kcore", "keys", "key-users", "timer_list", "sched_debug",
+                                             "kallsyms", "kmsg", "latency_stats", "config.gz", "acpi", "scsi"};
+        _cleanup_close_ int m = new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        int r = m < 0 ? m : stage(b, m);
 
         if (r < 0)
                 return fail(b, r, "proc '/proc'");
         for (size_t i = 0; i < ELEMENTSOF(ro); i++) {
-                _cleanup_close_ int fd = open_in_root(b->root, ro[i], O_PATH);
+                _cleanup_close_ int fd = path_open_beneath(m, ro[i]);
                 if (fd == -ENOENT)
                         continue;
                 r = fd < 0 ? fd : bind_onto(fd, fd, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                                             MOUNT_ATTR_NOEXEC, true);
                 if (r < 0)
-                        return fail(b, r, "proc '%s'", ro[i]);
+                        return fail(b, r, "proc '/proc/%s'", ro[i]);
         }
         for (size_t i = 0; i < ELEMENTSOF(masked); i++) {
-                struct mount_op h = {.kind = MK_HIDE, .dst = (char *)masked[i]};
-                r = op_hide(b, &h);
+                _cleanup_close_ int fd = path_open_beneath(m, masked[i]);
+                if (fd == -ENOENT)
+                        continue;
+                r = fd < 0 ? fd : hide_node(b, fd);
                 if (r < 0)
-                        return r;
+                        return fail(b, r, "proc: mask '/proc/%s'", masked[i]);
         }
-        return 0;
+        r = attach(b, m, "/proc", false);
+        return r < 0 ? fail(b, r, "proc '/proc'") : 0;
 }
 
 static int apply_op(struct builder *b, const struct mount_op *o) {
@@ -807,7 +641,7 @@ static bool is_mount_root(int fd) {
 static int protect_dirs(struct builder *b) {
         for (char *const *d = b->ctx->protect; d && *d; d++) {
                 _cleanup_close_ int fd = -1, tree = -1;
-                int r = walk_source(b->oldroot, *d, true, &fd, NULL, 0);
+                int r = path_walk(trust_all_links, b->oldroot, *d, true, &fd, NULL, 0);
                 /* absent, or out of the caller's reach: no bind can expose it */
                 if (r == -ENOENT || r == -EACCES || r == -ENOTDIR)
                         continue;
@@ -849,7 +683,8 @@ static int enter_staging(struct builder *b) {
                         spot = spots[i];
         if (!spot)
                 return fail(b, -ENOENT, "staging tmpfs (no /tmp, /run or /mnt to mount it on)");
-        if (chdir(spot) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+        /* into the mount itself, not the path looked up again */
+        if (fchdir(m) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
                 return fail(b, negative_errno(), "staging directories");
         fd = open("empty", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0000);
         if (fd < 0)
@@ -866,6 +701,19 @@ static int enter_staging(struct builder *b) {
         return 0;
 }
 
+/* The root directory that cannot be used, named as the caller gave it:
+ * "--chroot '/x'" or "FILE:LINE: root '/x'". */
+static int fail_root(struct builder *b, int r, const char *dir) {
+        const struct key_def *k = policy_find_key("filesystem", "root");
+        struct origin o = k ? b->p->origin[policy_key_index(k)] : (struct origin){0};
+
+        if (o.file && o.line)
+                return fail(b, r, "%s:%u: root '%s'", o.file, o.line, dir);
+        if (o.file && o.file[0] == '-')
+                return fail(b, r, "%s '%s'", o.file, dir);
+        return fail(b, r, "root '%s'", dir);
+}
+
 /* Step 3: the base of the new root. */
 static int make_root(struct builder *b) {
         const struct policy *p = b->p;
@@ -878,9 +726,11 @@ static int make_root(struct builder *b) {
                 r = tree < 0 ? tree : 0;
         } else {
                 const char *dir = p->root == ROOT_DIR ? p->root_dir : "/";
-                r = walk_source(b->oldroot, dir, true, &src, NULL, 0);
+                r = path_walk(trust_all_links, b->oldroot, dir, true, &src, NULL, 0);
+                if (r == 0)
+                        r = path_is_dir(src);
                 if (r < 0)
-                        return fail(b, r, "root '%s'", dir);
+                        return fail_root(b, r, dir);
                 tree = open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH | AT_RECURSIVE);
                 r = tree < 0 ? negative_errno()
                              : set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |

@@ -1,6 +1,7 @@
 /* policy.c - see policy.h. The key table here drives the profile parser,
  * --set, --print-profile and the man page's key list. Pure code. */
 #define _GNU_SOURCE
+#include "mount_plan.h"
 #include "policy.h"
 
 #include <ctype.h>
@@ -1055,6 +1056,8 @@ int policy_validate(const struct policy *p, char **ret_msg, struct origin *ret_o
                 return -EINVAL;
         }
         if (validate_network(p, ret_msg, ret_origin) < 0)
+                return -EINVAL;
+        if (mounts_plan_check(p, ret_msg, ret_origin) < 0) /* mount_plan.c */
                 return -EINVAL;
         return 0;
 }

@@ -534,6 +534,8 @@ int cmd_fs(int argc, char **argv); /* probe_fs.c */
 int cmd_getppid_loop(int argc, char **argv); /* probe_seccomp.c */
 int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
 int cmd_socket(int argc, char **argv);       /* probe_h4.c */
+int cmd_openmode(int argc, char **argv);     /* probe_h1.c */
+int cmd_renamepath(int argc, char **argv);   /* probe_h1.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -567,6 +569,8 @@ static const struct probe_cmd commands[] = {
         { "socket", 2, cmd_socket, "FAMILY TYPE: raw socket(2): socket=ok or errno= (probe_h4.c)" },
         { "socketpair", 2, cmd_socket, "FAMILY TYPE: raw socketpair(2): socketpair=ok or errno=" },
         { "daemon", 1, cmd_daemon, "FILE [MARKER]: double fork + setsid; the daemon writes its pid to FILE; ready" },
+        { "openmode", 2, cmd_openmode, "r|w PATH...: PATH=ok|ERRNO, opened only (probe_h1.c)" },
+        { "renamepath", 2, cmd_renamepath, "OLD NEW: rename(2), errno=0|NAME (probe_h1.c)" },
         { "help", 0, cmd_help, ": this list" },
 };
 

@@ -177,6 +177,64 @@ static void test_print(void **state) {
         policy_free(p);
 }
 
+/* mounts_plan_check: key=value that must be refused, with the line it
+ * sits on (with(): one key per line) and a part of the message. */
+static void refused(const char *const *kv, unsigned line, const char *text) {
+        struct policy *p = with(kv);
+        struct origin o = {0};
+        char *msg = NULL;
+
+        assert_int_equal(mounts_plan_check(p, &msg, &o), -EINVAL);
+        assert_non_null(msg);
+        if (!strstr(msg, text))
+                fail_msg("message '%s' lacks '%s'", msg, text);
+        assert_int_equal(o.line, line);
+        assert_string_equal(o.file, "t.conf");
+        free(msg);
+        policy_free(p);
+}
+
+static void accepted(const char *const *kv) {
+        struct policy *p = with(kv);
+        struct origin o = {0};
+        char *msg = NULL;
+
+        if (mounts_plan_check(p, &msg, &o) != 0)
+                fail_msg("refused: %s", msg ? msg : "?");
+        policy_free(p);
+}
+
+static void test_check_protections(void **state) {
+        (void)state;
+        /* the examples (proc = yes and private-dev = yes) */
+        const char *proc_dev[] = {"filesystem.proc", "yes", "filesystem.private-dev", "yes", NULL};
+        refused((const char *[]){"filesystem.proc", "yes", "filesystem.bind", "/tmp:/proc", NULL}, 2, "own /proc");
+        refused((const char *[]){"filesystem.proc", "yes", "filesystem.bind", "/proc", NULL}, 2, "bind '/proc'");
+        refused((const char *[]){"filesystem.proc", "yes", "filesystem.tmpfs", "/proc", NULL}, 2, "tmpfs '/proc'");
+        refused((const char *[]){"filesystem.proc", "yes", "filesystem.ro-bind", "/etc:/proc/sys", NULL}, 2,
+                "ro-bind '/etc:/proc/sys'");
+        refused((const char *[]){"filesystem.proc", "yes", "filesystem.ro-bind", "-/x://proc//sys/", NULL}, 2,
+                "own /proc");
+        refused((const char *[]){"filesystem.tmpfs", "/", NULL}, 1, "replace the root '/'");
+        refused((const char *[]){"filesystem.bind", "/:/", NULL}, 1, "replace the root '/'");
+        refused((const char *[]){"filesystem.ro-bind", "/", NULL}, 1, "replace the root '/'");
+        refused((const char *[]){"filesystem.overlay", "/", NULL}, 1, "replace the root '/'");
+        refused((const char *[]){"filesystem.overlay", "/srv/d:/srv/d", NULL}, 1, "state directory '/srv/d'");
+        refused((const char *[]){"filesystem.overlay", "/srv/d:/srv/d/state", NULL}, 1, "is inside");
+        refused((const char *[]){"filesystem.overlay", "/srv/d/low:/srv/d", NULL}, 1, "contains");
+        refused((const char *[]){"filesystem.private-dev", "yes", "filesystem.tmpfs", "/dev", NULL}, 2, "private '/dev'");
+        refused((const char *[]){"filesystem.private-dev", "yes", "filesystem.dev-bind", "/dev/pts", NULL}, 2,
+                "private '/dev/pts'");
+        refused((const char *[]){"filesystem.mkdir", "/proc/x", NULL}, 1, "own /proc");
+        /* what stays allowed */
+        accepted(proc_dev);
+        accepted((const char *[]){"filesystem.proc", "no", "filesystem.bind", "/tmp:/proc", NULL});
+        accepted((const char *[]){"filesystem.private-dev", "no", "filesystem.tmpfs", "/dev", NULL});
+        accepted((const char *[]){"filesystem.private-dev", "yes", "filesystem.dev-bind", "/dev/dri", NULL});
+        accepted((const char *[]){"filesystem.ro-bind", "/procfiles:/procx", "filesystem.bind", "/srv:/root", NULL});
+        accepted((const char *[]){"filesystem.overlay", "/srv/d:/srv/dstate", "filesystem.hide", "/proc/x", NULL});
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_defaults),
@@ -184,6 +242,7 @@ int main(void) {
                 cmocka_unit_test(test_tmpfs_overlay_private),
                 cmocka_unit_test(test_order),
                 cmocka_unit_test(test_print),
+                cmocka_unit_test(test_check_protections),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
