@@ -180,7 +180,12 @@ static _Noreturn void child_main(struct launch *l) {
                 sync_fail(l->sync_fd, STAGE_MOUNTS, -r, "statx of the new root");
         /* PID 1 keeps nothing of the caller's (no terminal, no files) and
          * is locked down before the program may run. */
+#if defined(__SANITIZE_ADDRESS__)
+        /* make asan: stderr stays, for the sanitizer's reports from PID 1. */
+        (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0], STDERR_FILENO}, 4);
+#else
         (void)fd_close_except((const int[]){sigfd, l->sync_fd, pv[0]}, 3);
+#endif
         r = reaper_lockdown(p);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");
