@@ -110,7 +110,7 @@ fuzz:
 DEPS_BUILD := gcc make pkg-config libseccomp-dev libcap-dev libinih-dev libnl-3-dev \
               libnl-route-3-dev libcmocka-dev
 DEPS_TEST  := busybox-static qemu-system-x86 iproute2 util-linux libcap2-bin procps \
-              mandoc shellcheck clang libclang-rt-14-dev python3 xz-utils
+              mandoc shellcheck clang libclang-rt-14-dev python3 xz-utils cppcheck clang-format
 # $(call apt_ensure,TARGET,PACKAGES): installs those of the Debian
 # packages that are not installed yet (idempotent).
 define apt_ensure
@@ -201,10 +201,19 @@ asan:
 	ASAN_OPTIONS=detect_leaks=0 SANDBOX=$(CURDIR)/build-asan/sandbox PROBE=$(CURDIR)/build/probe \
 		tests/integration/run.sh --root-only
 
+# make analyze: gcc -fanalyzer over every source (a separate build in
+# build-analyze), then cppcheck; false positives are suppressed with their
+# reasons in tools/analyzer.flags and tools/cppcheck.supp.
+# Warnings are errors here; build-analyze is rebuilt every time (objects
+# do not depend on the flags).
+ANALYZER_FLAGS = $(shell grep -v '^\#' tools/analyzer.flags)
 analyze:
-	$(MAKE) BUILD=build-analyze OPT="-O2 -fanalyzer" all
+	rm -rf build-analyze
+	$(MAKE) --no-print-directory BUILD=build-analyze OPT="-O2 -fanalyzer -Werror $(ANALYZER_FLAGS)" all
 	cppcheck --quiet --error-exitcode=1 --enable=warning,portability --inline-suppr \
+		--suppressions-list=tools/cppcheck.supp -Ibuild-analyze/gen \
 		$(shell $(PKG_CONFIG) --cflags-only-I $(PKGS)) src/
+	@echo "analyze: gcc -fanalyzer and cppcheck found nothing"
 
 lint:
 	shellcheck -x tests/*.sh tests/integration/*.sh tests/vm/*.sh .ci/run

@@ -145,7 +145,7 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
 
 /* close_range over the gaps between the fds to keep. */
 int fd_close_except(const int *keep, size_t n) {
-        int sorted[16];
+        int sorted[16] = {0};
         size_t m = 0;
         unsigned lo = 0;
 
