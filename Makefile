@@ -225,7 +225,8 @@ analyze:
 	@echo "analyze: gcc -fanalyzer and cppcheck found nothing"
 
 lint:
-	shellcheck -x tests/*.sh tests/integration/*.sh tests/vm/*.sh .ci/run
+	shellcheck -x tests/*.sh tests/integration/*.sh tests/vm/*.sh tools/*.sh .ci/run
+	tools/spdx.sh
 	@! grep -nE '\bopen(at)?\([^;]*O_RDONLY' src/*.c | grep -v O_CLOEXEC || \
 		{ echo "lint: fd opened without O_CLOEXEC"; exit 1; }
 	@if command -v mandoc >/dev/null; then mandoc -Tlint -Wwarning man/*.[15]; fi
