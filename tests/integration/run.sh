@@ -99,12 +99,13 @@ record() {
 # there; PID 1 and PID 2 cannot open that path once the sandbox's root is in
 # place, so they print "Can't open file" and the report on stderr and die,
 # which the test's log and its exit status show (sanitize_check).
-# detect_leaks=0: PID 1 and PID 2 end in _exit or execve, and an ASan
-# process with a seccomp filter can hang in the leak checker.
+# detect_leaks=1: the leak checker runs at exit() in the launcher's own
+# process, which loads no filter; PID 1 and PID 2 end in _exit or execve,
+# so it never runs under seccomp (where it can hang).
 sanitize_env() {
 	local common="log_path=$1/asan:print_stacktrace=1:exitcode=86"
 	printf '%s\n' \
-		"ASAN_OPTIONS=$common:detect_leaks=0:abort_on_error=0:allocator_may_return_null=1" \
+		"ASAN_OPTIONS=$common:detect_leaks=1:abort_on_error=0:allocator_may_return_null=1" \
 		"UBSAN_OPTIONS=$common:halt_on_error=1"
 }
 
