@@ -145,7 +145,7 @@ static int cmp_int(const void *a, const void *b) { return *(const int *)a - *(co
 
 /* close_range over the gaps between the fds to keep. */
 int fd_close_except(const int *keep, size_t n) {
-        int sorted[64]; /* PID 1 keeps 4 fds plus up to SYNC_MAX_FDS leases */
+        int sorted[64] = {0}; /* PID 1 keeps 5 fds plus up to SYNC_MAX_FDS leases */
         size_t m = 0;
         unsigned lo = 0;
 

@@ -1,4 +1,4 @@
-/* profile.c - see profile.h. Lookup order (DESIGN.md section 2):
+/* profile.c - see profile.h. Lookup order (docs/DESIGN.md section 2):
  *   --profile NAME|PATH; else in each directory of the search path
  *   PROGRAM.conf (first found), then drop-ins PROGRAM.conf.d/(*).conf from
  *   all directories in lexical order (an earlier directory's file of the

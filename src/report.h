@@ -1,4 +1,4 @@
-/* report.h - the per-run report (DESIGN.md 5b): a human summary for
+/* report.h - the per-run report (docs/DESIGN.md 6): a human summary for
  * --stats and a JSON object for --json.
  * Owns struct run_report. Pure formatting plus writing the file; parent. */
 #pragma once

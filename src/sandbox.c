@@ -141,9 +141,10 @@ static _Noreturn void child_main(struct launch *l) {
         bool gone = false;
         pid_t pid;
         int sigfd, pv[2], r, children_fd = -1;
-        /* kept: sigfd, sync_fd, pv[0], children_fd, then the leases "go" brings */
-        int keep[4 + SYNC_MAX_FDS];
-        _Static_assert(4 + SYNC_MAX_FDS <= 64, "fd_close_except keeps at most 64 fds");
+        /* kept: sigfd, sync_fd, pv[0], children_fd, stderr (ASan only), then the
+         * leases "go" brings */
+        int keep[5 + SYNC_MAX_FDS];
+        _Static_assert(5 + SYNC_MAX_FDS <= 64, "fd_close_except keeps at most 64 fds");
         size_t n_leases = 0;
 
         if (p->ns_pid == TRI_NO)
@@ -163,7 +164,7 @@ static _Noreturn void child_main(struct launch *l) {
                 sync_fail(l->sync_fd, STAGE_CAPABILITIES, -r, "bounding set");
         /* "go" brings the veth address leases: PID 1 holds them until the
          * sandbox ends, even if the launcher is killed first (net.h). */
-        if (sync_recv_fds(l->sync_fd, &go, keep + 4, SYNC_MAX_FDS, &n_leases) != 1 || go.stage != STAGE_GO)
+        if (sync_recv_fds(l->sync_fd, &go, keep + 5, SYNC_MAX_FDS, &n_leases) != 1 || go.stage != STAGE_GO)
                 _exit(125); /* the parent is gone or gave up */
 
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pv) < 0)
@@ -218,7 +219,12 @@ static _Noreturn void child_main(struct launch *l) {
          * locked down before the program may run. */
         argarea_wipe(&l->args, "sandbox-init");
         keep[0] = sigfd, keep[1] = l->sync_fd, keep[2] = pv[0], keep[3] = children_fd;
-        (void)fd_close_except(keep, 4 + n_leases);
+#if defined(__SANITIZE_ADDRESS__)
+        keep[4] = STDERR_FILENO; /* make asan: the sanitizer's reports from PID 1 */
+#else
+        keep[4] = -1;
+#endif
+        (void)fd_close_except(keep, 5 + n_leases);
         r = reaper_lockdown(p, l->switch_ids ? &(struct reaper_ids){l->uid, l->gid} : NULL);
         if (r < 0)
                 sync_fail(l->sync_fd, STAGE_SECCOMP, -r, "PID 1");

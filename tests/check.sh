@@ -5,6 +5,12 @@
 #   2. host      integration tests, as root and unprivileged (tests/integration)
 #   3. guest     the integration tests again inside a QEMU guest with a real
 #                cgroup v2 kernel (tests/vm/run.sh)
+# and, when SANDBOX_CHECK_EXTRA names them (.ci/run sets "analyze asan"):
+#   4. analyze   make analyze (gcc -fanalyzer, cppcheck): one test
+#   5. asan      the host integration tests again, root and user, with the
+#                launcher built with ASan+UBSan (make asan-build); a test
+#                also fails if it left a sanitizer report. ASAN_EXCLUDE (a
+#                regular expression of test names) leaves tests out.
 # With SANDBOX_MUST_WORK=1 (CI) a test that was skipped in every tier where
 # it was attempted counts as a failure, and so does a tier that cannot run.
 set -u
@@ -60,9 +66,44 @@ if [[ -x tests/vm/run.sh ]]; then
 	fi
 fi
 
+extra() { [[ " ${SANDBOX_CHECK_EXTRA:-} " == *" $1 "* ]]; }
+
+# The asan tier leaves out the desktop applications of t_apps.sh by
+# default: they take most of that file's time (about 12 minutes per pass
+# here, each start of Firefox or LibreOffice dominated by the application,
+# not the launcher), and the launcher's path through a launch is the same
+# as for the command-line applications, which stay in, with the shipped
+# profiles' loading (apps.profiles_load). ASAN_EXCLUDE= (empty) runs all.
+ASAN_EXCLUDE=${ASAN_EXCLUDE-'^apps\.(firefox|chromium|libreoffice|evince|evince_thumbnailer|gimp|mpv|vlc|thunderbird|transmission_gtk)$'}
+
+if extra analyze; then
+	if tier analyze "$OUT/analyze.log" make --no-print-directory analyze; then
+		echo "1 passed, 0 failed" >>"$OUT/analyze.log"
+	else
+		echo "0 passed, 1 failed" >>"$OUT/analyze.log"
+	fi
+	add_counts "$OUT/analyze.log" analyze
+fi
+
+if extra asan; then
+	start=$SECONDS
+	if make --no-print-directory asan-build >"$OUT/asan-build.log" 2>&1; then
+		SANDBOX_SANITIZE=1 SANDBOX=$PWD/build-asan/sandbox PROBE=$PWD/build-asan/probe \
+			SANDBOX_RESULTS_FILE=$PWD/$OUT/asan.results \
+			tier asan "$OUT/asan.log" tests/integration/run.sh ${ASAN_EXCLUDE:+-x "$ASAN_EXCLUDE"}
+		add_counts "$OUT/asan.log" asan
+	else
+		tail -n 40 "$OUT/asan-build.log"
+		echo "check: the ASan build failed: counted as a failure"
+		FAILED=$((FAILED + 1))
+	fi
+	echo "check: asan tier took $((SECONDS - start)) s"
+fi
+
 if [[ ${SANDBOX_MUST_WORK:-} == 1 ]]; then
 	results=("$OUT/host.results")
 	[[ -s $OUT/guest.results ]] && results+=("$OUT/guest.results")
+	[[ -s $OUT/asan.results ]] && results+=("$OUT/asan.results")
 	if ! tests/integration/run.sh --must-work "${results[@]}" >"$OUT/must-work.log" 2>&1; then
 		cat "$OUT/must-work.log"
 		n=$(grep -c '^FAIL' "$OUT/must-work.log")

@@ -13,11 +13,12 @@ REPO=$(cd "$HERE/../.." && pwd)
 
 usage() {
 	cat <<'EOF'
-usage: run.sh [-k PATTERN] [--root-only | --user-only]
+usage: run.sh [-k PATTERN] [-x PATTERN] [--root-only | --user-only]
        run.sh --must-work RESULTS_FILE...
 
   -k PATTERN     run only tests whose name (e.g. basic.exit_status) matches
                  the extended regular expression PATTERN
+  -x PATTERN     leave out tests whose name matches PATTERN
   --root-only    only the root pass       --user-only   only the user pass
   --must-work    read result files of several tiers; fail for each test
                  that was skipped everywhere it was attempted
@@ -33,6 +34,9 @@ Environment:
   SANDBOX_TEST_KEEP=1     keep the temporary directories
   SANDBOX_SKIP_FILE       SKIP lines are appended here
   SANDBOX_RESULTS_FILE    every PASS/FAIL/SKIP line is appended here
+  SANDBOX_SANITIZE=1      the launcher is an ASan+UBSan build (make asan): each
+                          test runs with the sanitizers' options set here and
+                          fails if a sanitizer report appears (sanitize_check)
 Ends with "N passed, N failed, N skipped"; exits 1 if any test failed.
 EOF
 }
@@ -49,6 +53,7 @@ SANDBOX=$(abspath "${SANDBOX:-$REPO/build/sandbox}")
 PROBE=$(abspath "${PROBE:-$REPO/build/probe}")
 TEST_TIMEOUT=${SANDBOX_TEST_TIMEOUT:-120}
 PATTERN=
+EXCLUDE=
 MODE=both
 PASSED=0 FAILED=0 SKIPPED=0
 
@@ -87,6 +92,36 @@ record() {
 	fi
 }
 
+# ---- sanitizer builds (SANDBOX_SANITIZE=1, make asan) -----------------------
+
+# sanitize_env DIR: the sanitizers' options for one test, as NAME=VALUE
+# words. Reports go to DIR/asan.PID: the launcher's own process writes them
+# there; PID 1 and PID 2 cannot open that path once the sandbox's root is in
+# place, so they print "Can't open file" and the report on stderr and die,
+# which the test's log and its exit status show (sanitize_check).
+# detect_leaks=1: the leak checker runs at exit() in the launcher's own
+# process, which loads no filter; PID 1 and PID 2 end in _exit or execve,
+# so it never runs under seccomp (where it can hang).
+sanitize_env() {
+	local common="log_path=$1/asan:print_stacktrace=1:exitcode=86"
+	printf '%s\n' \
+		"ASAN_OPTIONS=$common:detect_leaks=1:abort_on_error=0:allocator_may_return_null=1" \
+		"UBSAN_OPTIONS=$common:halt_on_error=1"
+}
+
+# sanitize_check DIR LOG: prints the first line of a sanitizer report left in
+# DIR or in the test's LOG; fails if there is none.
+sanitize_check() {
+	local f
+	for f in "$1"/asan.*; do
+		[[ -s $f ]] || continue
+		{ echo "---- $f"; cat "$f"; } >>"$2"
+		grep -m1 -E 'ERROR|runtime error' "$f" || head -n 1 "$f"
+		return 0
+	done
+	grep -m1 -E '(ERROR: (Address|Leak|Undefined)Sanitizer|: runtime error: |ERROR: Can.t open file: )' "$2"
+}
+
 # test_functions FILE: test_* functions in definition order.
 test_functions() {
 	grep -oE '^test_[A-Za-z0-9_]+[[:space:]]*\(\)' "$1" | sed 's/[[:space:]]*()$//'
@@ -100,21 +135,38 @@ run_test() {
 	if [[ -n $PATTERN ]] && ! grep -Eq -- "$PATTERN" <<<"$name"; then
 		return 0
 	fi
+	if [[ -n $EXCLUDE ]] && grep -Eq -- "$EXCLUDE" <<<"$name"; then
+		return 0
+	fi
 	dir=$(mktemp -d "$tmproot/$name.XXXXXX") || {
 		record FAIL "$name" "$as" "cannot create a temporary directory"
 		return 0
 	}
 	chmod 755 "$dir"
 	mkdir -m 755 "$dir/profiles"
+	local -a san=()
+	if [[ ${SANDBOX_SANITIZE:-} == 1 ]]; then
+		mkdir -m 755 "$dir/.sanitizer"
+		mapfile -t san < <(sanitize_env "$dir/.sanitizer")
+	fi
 	start=$(now_ms)
-	TEST_TMP=$dir TEST_NAME=$name PROFILE_DIR=$dir/profiles \
-		SANDBOX_PROFILE_PATH=$dir/profiles SANDBOX_TEST_AS=$as \
-		SANDBOX_TIER=$TIER SANDBOX=$SANDBOX PROBE=$PROBE \
-		test_guard "$TEST_TIMEOUT" bash "$HERE/run.sh" --run-one "$file" "$fn" \
-		>"$dir/.log" 2>&1 </dev/null
+	(
+		((${#san[@]} == 0)) || export "${san[@]}"
+		TEST_TMP=$dir TEST_NAME=$name PROFILE_DIR=$dir/profiles \
+			SANDBOX_PROFILE_PATH=$dir/profiles SANDBOX_TEST_AS=$as \
+			SANDBOX_TIER=$TIER SANDBOX=$SANDBOX PROBE=$PROBE \
+			test_guard "$TEST_TIMEOUT" bash "$HERE/run.sh" --run-one "$file" "$fn" \
+			>"$dir/.log" 2>&1 </dev/null
+	)
 	rc=$?
 	elapsed=$(($(now_ms) - start))
-	if [[ -s $dir/.failed ]]; then
+	local report=
+	if ((${#san[@]})); then
+		report=$(sanitize_check "$dir/.sanitizer" "$dir/.log")
+	fi
+	if [[ -n $report ]]; then
+		record FAIL "$name" "$as" "sanitizer report: $report" "$dir/.log"
+	elif [[ -s $dir/.failed ]]; then
 		record FAIL "$name" "$as" "$(head -n 1 "$dir/.failed")" "$dir/.log"
 	elif ((rc != 0 && elapsed >= TEST_TIMEOUT * 1000)); then
 		record FAIL "$name" "$as" "test timed out after ${TEST_TIMEOUT}s" "$dir/.log"
@@ -225,6 +277,7 @@ user_pass() {
 		SANDBOX_TEST_TMPDIR="$stage/tmp" SANDBOX_SKIP_FILE="$stage/skips"
 		SANDBOX_RESULTS_FILE="$stage/results" SANDBOX_TEST_COUNTS="$stage/tmp/counts")
 	[[ -z $PATTERN ]] || args=(-k "$PATTERN")
+	[[ -z $EXCLUDE ]] || args+=(-x "$EXCLUDE")
 	(
 		if [[ -n ${SANDBOX_TEST_USER_CGROUP:-} ]] &&
 			! echo "$BASHPID" >"$SANDBOX_TEST_USER_CGROUP/cgroup.procs"; then
@@ -269,6 +322,11 @@ main() {
 		-k)
 			[[ $# -ge 2 ]] || { usage >&2; exit 2; }
 			PATTERN=$2
+			shift
+			;;
+		-x)
+			[[ $# -ge 2 ]] || { usage >&2; exit 2; }
+			EXCLUDE=$2
 			shift
 			;;
 		--root-only) MODE=root ;;

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Foundation tests: exit statuses, profile errors, timeouts, the PID-1
-# reaper, signal forwarding, namespaces and standard streams (DESIGN.md
+# reaper, signal forwarding, namespaces and standard streams (docs/DESIGN.md
 # sections 1-4). Run by run.sh as root and as an unprivileged user.
 
 # ---- exit statuses ----------------------------------------------------------

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Filesystem view (DESIGN.md section 2 [filesystem] and [process] uid/gid;
-# SECURITY-TESTS.md cases 2, 8, 12, 13, 20, 21, 24, 29; issue #3): the three
+# Filesystem view (docs/DESIGN.md section 2 [filesystem] and [process] uid/gid;
+# docs/SECURITY-TESTS.md cases 2, 8, 12, 13, 20, 21, 24, 29; issue #3): the three
 # kinds of root, binds and their flags, tmpfs, mkdir, hide, the private
 # home/tmp/dev, the masked /proc, overlays, mount hygiene, the path-walk
 # rules for symbolic links and "nothing is ever created on the host".
@@ -523,7 +523,7 @@ test_overlay_persistent() {
 	assert_eq "$before" "$(tree_state "$low")" "the lower directory"
 }
 
-# ---- mount hygiene (SECURITY-TESTS 12) ------------------------------------------
+# ---- mount hygiene (docs/SECURITY-TESTS.md 12) ----------------------------------
 
 test_mount_hygiene() {
 	local a b
@@ -594,7 +594,7 @@ test_marker_unreachable() {
 	assert_ne "$TEST_TMP/secret" "$(kv cwd)" "cwd inside the sandbox"
 }
 
-# ---- chroot escape (SECURITY-TESTS 20) -----------------------------------------
+# ---- chroot escape (docs/SECURITY-TESTS.md 20) ---------------------------------
 
 test_chroot_escape() {
 	local tree=$TEST_TMP/tree m=$TEST_TMP/secret/marker before k
@@ -636,7 +636,7 @@ test_chroot_uid_gid() {
 	assert_eq "" "$(kv groups)" "supplementary groups"
 }
 
-# SECURITY-TESTS 29: the id maps and groups the payload gets.
+# docs/SECURITY-TESTS.md 29: the id maps and groups the payload gets.
 test_idmaps() {
 	my_ids
 	assert_exit 0 sbx /bin/sh -c "
@@ -666,7 +666,7 @@ test_idmaps() {
 	fi
 }
 
-# ---- profile directories stay read-only (DESIGN.md section 2) ----------------
+# ---- profile directories stay read-only (docs/DESIGN.md section 2) -----------
 
 test_profile_dir_readonly() {
 	local before
@@ -821,7 +821,7 @@ test_print_profile_long_value() {
 	assert_contains "$OUT" "ro-bind = -$long:/x" "the reprinted profile"
 }
 
-# ---- symbolic links in bind sources (SECURITY-TESTS 21) ----------------------
+# ---- symbolic links in bind sources (docs/SECURITY-TESTS.md 21) --------------
 
 test_symlink_owner_rules() {
 	local real=$TEST_TMP/real link=$TEST_TMP/link
@@ -910,7 +910,7 @@ test_symlink_race_binds() {
 	assert_contains "$(<"$TEST_TMP/racer.out")" "swaps=" "racer output"
 }
 
-# ---- privileges (SECURITY-TESTS 2) -------------------------------------------
+# ---- privileges (docs/SECURITY-TESTS.md 2) -----------------------------------
 
 # nnp_binaries DIR: a setuid-root copy and a cap_net_raw+ep copy of the probe.
 nnp_binaries() {
@@ -955,7 +955,7 @@ test_nnp_setuid_switched_uid() {
 	assert_eq "1000 1000 1000 1000" "$(kv Uid)" "Uid line"
 }
 
-# ---- fd leaks (SECURITY-TESTS 8) ---------------------------------------------
+# ---- fd leaks (docs/SECURITY-TESTS.md 8) -------------------------------------
 
 test_fd_leak_sweep() {
 	local fifo=$TEST_TMP/fifo file=$TEST_TMP/sentinel fds sentinels pids p f id

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# cgroup v2 limits, the run report and `sandbox --check` (DESIGN.md 3, 5b;
-# SECURITY-TESTS.md 14, 25-27, 30). Asserts on counter deltas and loose
+# cgroup v2 limits, the run report and `sandbox --check` (docs/DESIGN.md 3, 6;
+# docs/SECURITY-TESTS.md 14, 25-27, 30). Asserts on counter deltas and loose
 # bounds, never on tight timings.
 #
 # Where the launcher puts its leaf ("<id>.sandbox"), found here without
@@ -275,7 +275,7 @@ test_stale_leaf_removed() {
 
 # ---- containment ------------------------------------------------------------------
 
-# The sandbox cannot raise its own limits (SECURITY-TESTS.md 14): the
+# The sandbox cannot raise its own limits (docs/SECURITY-TESTS.md 14): the
 # cgroup tree is not in its view, its cgroup namespace is rooted at its
 # leaf, and even with the tree bound in read-write, nsdelegate forbids
 # writing the namespace root's limits and moving out.
@@ -324,7 +324,7 @@ test_cgroup_v1_mount_denied() {
 }
 
 # Set-up failures after the cgroup exists leave nothing behind
-# (SECURITY-TESTS.md 30, the failures that need no fault injector).
+# (docs/SECURITY-TESTS.md 30, the failures that need no fault injector).
 test_setup_failure_cleanup() {
 	local before
 	cg_require

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Networking: [network] mode none / host / veth (DESIGN.md 2-4;
-# SECURITY-TESTS.md 22 abstract_socket_isolation, 28 veth_network).
+# Networking: [network] mode none / host / veth (docs/DESIGN.md 2-4;
+# docs/SECURITY-TESTS.md 22 abstract_socket_isolation, 28 veth_network).
 #
 # Network safety: every test first creates a throwaway network namespace
 # (net_ns_new: a holder process started with `unshare -n`, or `unshare -U -n`
@@ -267,7 +267,7 @@ test_protocol_vsock_denied() {
 	assert_contains "$ERR" "unknown protocol 'vsok'"
 }
 
-# ---- SECURITY-TESTS 22: abstract unix sockets ------------------------------------
+# ---- docs/SECURITY-TESTS.md 22: abstract unix sockets ----------------------------
 
 test_abstract_socket_isolation() {
 	local name="sbx-$$-$RANDOM" modes=(none host) m
@@ -310,7 +310,7 @@ test_veth_refused_unprivileged() {
 
 # ---- veth (root) ------------------------------------------------------------------
 
-# SECURITY-TESTS 28: routed link, TCP both ways, another address fails.
+# docs/SECURITY-TESTS.md 28: routed link, TCP both ways, another address fails.
 test_veth_tcp_both_ways() {
 	require_veth_root
 	local net=(--set network.address=10.99.0.2/24 --set network.host-address=10.99.0.1/24

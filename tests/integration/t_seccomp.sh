@@ -1,12 +1,12 @@
 # shellcheck shell=bash
-# The syscall filter and the capability drop (DESIGN.md section 5,
-# SECURITY-TESTS cases 1-7, 9, 10): the probe calls syscalls with harmless
+# The syscall filter and the capability drop (docs/DESIGN.md section 5,
+# docs/SECURITY-TESTS.md cases 1-7, 9, 10): the probe calls syscalls with harmless
 # arguments through raw syscall(2) and reports errno; real programs run
 # under each built-in profile. Run by run.sh as root and as an
 # unprivileged user. Offline BPF checks (case 11) are in
 # tests/unit/test_sysfilter.c.
 
-# SECURITY-TESTS case 4: each must return the policy errno, never the
+# docs/SECURITY-TESTS.md case 4: each must return the policy errno, never the
 # EBADF/EFAULT/EINVAL of an allowed call (names of tests/probe/probe_sys.c).
 SC_DENIED=(ptrace process_vm_readv process_vm_writev keyctl add_key request_key bpf
 	perf_event_open userfaultfd io_uring_setup io_uring_enter io_uring_register kexec_load
@@ -213,7 +213,7 @@ test_pid1_filtered_still_reaps_and_forwards() {
 	assert_eq SIGTERM "$(kv got "$(<"$TEST_TMP/out")")" "signal forwarded by PID 1"
 }
 
-# SECURITY-TESTS case 3: even where ptrace is allowed (unrestricted), PID 1
+# docs/SECURITY-TESTS.md case 3: even where ptrace is allowed (unrestricted), PID 1
 # cannot be attached to: it is not dumpable and the program has no
 # CAP_SYS_PTRACE.
 test_pid1_unptraceable() {

@@ -280,7 +280,7 @@ static void test_set_typed_fields(void **state) {
         policy_free(p);
 }
 
-/* SECURITY-TESTS case 15: sizes 0, 12x, empty, negative, 2^64, 2^63+1. */
+/* docs/SECURITY-TESTS.md case 15: sizes 0, 12x, empty, negative, 2^64, 2^63+1. */
 static void test_bad_sizes(void **state) {
         static const char *const bad[] = {"0", "12x", "", "-1", "1.5G", "18446744073709551616", "9223372036854775808",
                                           "9223372036854775809", "16777216T"};

@@ -592,7 +592,7 @@ static void test_scalar_twice_in_one_file(void **state) {
         expect_file_error(fx, "p", fx->d1, "p.conf", 6, "'mode' is set twice in this file (first at line 2)");
 }
 
-/* ---- bad input in files (SECURITY-TESTS case 15) ------------------------------- */
+/* ---- bad input in files (docs/SECURITY-TESTS.md case 15) ----------------------- */
 
 static void test_bad_values_in_file(void **state) {
         struct fx *fx = *state;
