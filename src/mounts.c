@@ -41,6 +41,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "idmap.h"
 #include "macro.h"
 
 /* ---- the plan (pure) ---------------------------------------------------- */
@@ -228,6 +229,7 @@ struct builder {
         dev_t ours[64];   /* tmpfs instances made here: the only places */
         size_t n_ours;    /* where mount points may be created */
         bool refused_host_mkdir; /* make_path declined to create on the host */
+        char idmap_detail[256];  /* the mount idmap_tree refused, or "" */
         struct mounts_ctx *ctx;
         const struct policy *p;
 };
@@ -239,6 +241,11 @@ static int fail(struct builder *b, int r, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(b->ctx->err_detail, sizeof(b->ctx->err_detail), fmt, ap);
         va_end(ap);
+        if (b->idmap_detail[0]) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (cannot hide root's files: no idmapped mount of %s)", b->idmap_detail);
+        }
         if (b->refused_host_mkdir && r == -ENOENT) {
                 size_t n = strlen(b->ctx->err_detail);
                 snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
@@ -513,11 +520,21 @@ static int clone_tree(int srcfd, uint64_t attrs, bool recursive) {
 static int bind_fd(struct builder *b, int srcfd, const char *dst, uint64_t attrs, bool recursive) {
         struct stat st;
         _cleanup_close_ int tree = -1;
+        _cleanup_(idmap_strv_freep) char **left = NULL;
+        int r;
 
         if (fstat(srcfd, &st) < 0)
                 return negative_errno();
         tree = clone_tree(srcfd, attrs, recursive);
-        return tree < 0 ? tree : attach(b, tree, dst, !S_ISDIR(st.st_mode));
+        if (tree < 0)
+                return tree;
+        if ((attrs & MOUNT_ATTR_RDONLY) && b->ctx->idmap_fd >= 0) {
+                r = idmap_tree(tree, srcfd, b->oldroot, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail), &left);
+                if (r < 0)
+                        return r;
+        }
+        r = attach(b, tree, dst, !S_ISDIR(st.st_mode));
+        return r < 0 ? r : idmap_cover(tree, left);
 }
 
 /* The same onto a node already resolved in the new root (which may be
@@ -870,6 +887,7 @@ static int enter_staging(struct builder *b) {
 static int make_root(struct builder *b) {
         const struct policy *p = b->p;
         _cleanup_close_ int tree = -1, src = -1;
+        _cleanup_(idmap_strv_freep) char **left = NULL;
         int r;
 
         if (p->root == ROOT_TMPFS) {
@@ -885,11 +903,17 @@ static int make_root(struct builder *b) {
                 r = tree < 0 ? negative_errno()
                              : set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                                        (p->root == ROOT_HOST_RO ? MOUNT_ATTR_RDONLY : 0), true);
+                if (r == 0 && p->root == ROOT_HOST_RO && b->ctx->idmap_fd >= 0)
+                        r = idmap_tree(tree, src, b->oldroot, b->ctx->idmap_fd, b->idmap_detail,
+                                       sizeof(b->idmap_detail), &left);
         }
         if (r < 0)
                 return fail(b, r, "new root");
         if (move_mount(tree, "", b->staging, "newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return fail(b, negative_errno(), "new root");
+        r = idmap_cover(tree, left);
+        if (r < 0)
+                return fail(b, r, "new root (cover a mount that cannot be idmapped)");
         b->root = openat(b->staging, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (b->root < 0)
                 return fail(b, negative_errno(), "new root");

@@ -47,6 +47,7 @@
 #include "profile.h"
 #include "reaper.h"
 #include "sync.h"
+#include "idmap.h"
 #include "userns.h"
 
 /* Everything the child needs; filled in by the parent before clone(). */
@@ -62,6 +63,8 @@ struct launch {
         char cwd[4096];
         const char *home;
         char **protect;  /* profile directories: read-only inside */
+        int idmap_fd;    /* -1, or the user namespace of idmap.h */
+        pid_t idmap_helper; /* its helper, reaped at the end */
         int sync_fd;     /* child's end */
         sigset_t blocked;
 };
@@ -113,7 +116,7 @@ static _Noreturn void child_main(struct launch *l) {
         const struct policy *p = l->p;
         struct sync_msg go;
         struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid, .protect = l->protect,
-                                  .unprivileged = l->outer_uid != 0};
+                                  .unprivileged = l->outer_uid != 0, .idmap_fd = l->idmap_fd};
         const char *what = NULL;
         struct exec_root root;
         bool gone = false;
@@ -459,11 +462,14 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         r = protected_dirs(&l->protect);
         if (r < 0)
                 return log_error_errno(r, "out of memory");
+        l->idmap_fd = idmap_needed(geteuid() == 0, l->userns, l->uid, l->gid) ? idmap_userns_open(&l->idmap_helper) : -1;
+        if (l->idmap_fd < -1)
+                return log_error_errno(l->idmap_fd, "Failed to create the user namespace that hides root's files: %m");
         return 0;
 }
 
 int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *o, struct sandbox_result *res) {
-        struct launch l = {0};
+        struct launch l = {.idmap_fd = -1};
         struct cgroup_ctx cg = CGROUP_CTX_INIT;
         struct cgroup_stats cs = {0};
         struct net_ctx net = NET_CTX_INIT;
@@ -561,5 +567,7 @@ out_signals:
 out_env:
         exec_env_free(l.envp);
         profile_strv_free(l.protect);
+        safe_close(l.idmap_fd);
+        idmap_helper_reap(l.idmap_helper);
         return r;
 }

@@ -533,6 +533,7 @@ static int cmd_help(int argc, char **argv);
 int cmd_fs(int argc, char **argv); /* probe_fs.c */
 int cmd_getppid_loop(int argc, char **argv); /* probe_seccomp.c */
 int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
+int cmd_h2(int argc, char **argv);           /* probe_h2.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -563,6 +564,7 @@ static const struct probe_cmd commands[] = {
         { "fs", 1, cmd_fs, "OP ARGS...: filesystem attacks (probe_fs.c; probe fs help)" },
         { "getppid-loop", 1, cmd_getppid_loop, "N: N raw getppid calls, ns_per_call=" },
         { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
+        { "h2", 1, cmd_h2, "noread DIR...: files without o+r must not open (probe_h2.c)" },
         { "help", 0, cmd_help, ": this list" },
 };
 

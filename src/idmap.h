@@ -1,0 +1,42 @@
+/* idmap.h - keeps root's own files out of a uid-0 program's reach: the
+ * read-only host trees of a root launch get an idmapped mount whose map
+ * leaves host uid 0 and gid 0 unmapped, so root's files read as the
+ * overflow id and a program without capabilities gets only the "other"
+ * permission bits on them.
+ * Owns the helper user namespace (fd). idmap_userns_open runs in the
+ * parent before clone(); idmap_tree in the child (setup, before attach). */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Whether a launch needs it: by root, without a user namespace, with the
+ * program running as uid 0 or gid 0. Pure. */
+bool idmap_needed(bool by_root, bool userns, uid_t uid, gid_t gid);
+
+/* A user namespace fd whose maps are "1 1 4294967294" (everything but
+ * 0 maps to itself). Makes a short-lived helper process and kills it;
+ * *ret_helper is its pid (set even on failure), for idmap_helper_reap
+ * later. Returns the fd (O_CLOEXEC) or -errno. */
+int idmap_userns_open(pid_t *ret_helper);
+/* Reaps the helper (pid <= 0: nothing). */
+void idmap_helper_reap(pid_t pid);
+
+/* Applies the mapping of userns_fd to a detached tree (open_tree clone of
+ * srcfd, not yet attached) and to every mount under it. oldroot is an fd
+ * of a root under which "proc/self/mountinfo" is the current mount table.
+ * Mounts of kernel filesystems that cannot be idmapped (proc, sysfs,
+ * devtmpfs, ...: see idmap.c) keep their ownership; other mounts below
+ * the top that cannot be idmapped are returned in *ret_left (paths
+ * relative to the tree, NULL if none; free with idmap_strv_free) for
+ * idmap_cover; the top refusing fails. Returns 0 or -errno; on failure
+ * detail names the mount point. */
+int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, size_t n, char ***ret_left);
+/* After the tree is attached: an empty mode-000 read-only tmpfs over each
+ * path of left. Returns 0 or -errno. */
+int idmap_cover(int tree, char *const *left);
+void idmap_strv_free(char **v);
+static inline void idmap_strv_freep(char ***v) {
+        idmap_strv_free(*v);
+}

@@ -1,0 +1,64 @@
+# shellcheck shell=bash
+# Hardening round 2: what a sandboxed program must not reach or change
+# (root's files seen by a uid-0 program, the next run's profiles, the
+# report file). Sourced by run.sh; see lib.sh.
+
+# noread_ok: OUT of `probe h2 noread` found no leak and checked something.
+noread_ok() {
+	assert_not_contains "$OUT" "leak=" "files without o+r"
+	assert_not_contains "$OUT" "odd=" "the walk"
+	assert_le 1 "$(kv denied)" "files without o+r denied"
+	assert_le 1 "$(kv readable)" "files with o+r readable"
+}
+
+# A uid-0 program without capabilities is "other" to root's files in the
+# default view (issue 12 item 4): every file without o+r fails with
+# EACCES, /etc/shadow- and /etc/gshadow- included; o+r files still open.
+test_root_payload_no_root_only_files() {
+	require_root
+	local f
+	run sbx -- "$PROBE" h2 noread /etc /usr
+	assert_eq 0 "$RC" "probe exit"
+	noread_ok
+	for f in /etc/shadow- /etc/gshadow- /etc/shadow /etc/gshadow; do
+		[[ -e $f ]] || continue
+		assert_exit 1 sbx -- "$PROBE" cat "$f"
+		assert_eq EACCES "$(kv errno)" "open '$f'"
+	done
+	assert_exit 0 sbx -- "$PROBE" cat /etc/passwd
+	assert_contains "$OUT" "root:" "/etc/passwd"
+	# root's files show the overflow id; nothing else changes owner
+	assert_exit 0 sbx -- "$PROBE" stat /etc/passwd
+	assert_eq 65534 "$(kv uid)" "owner of /etc/passwd"
+}
+
+# The same for a host-ro root: every mount of the host's tree.
+test_root_payload_no_root_only_files_host_ro() {
+	require_root
+	local -a dirs=()
+	local d
+	for d in /etc /var /root /opt /srv /boot; do
+		[[ -d $d ]] && dirs+=("$d")
+	done
+	run sbx --profile "$(profile_write hostro <<<$'[filesystem]\nroot = host-ro')" -- "$PROBE" h2 noread "${dirs[@]}"
+	assert_eq 0 "$RC" "probe exit"
+	noread_ok
+}
+
+# A program switched to another uid and gid sees the host's ownership
+# (no idmapped mount); with gid 0 it is idmapped again. The unprivileged
+# pass is unchanged: host root is the overflow id in its user namespace.
+test_idmap_only_for_uid0() {
+	if [[ $SANDBOX_TEST_AS == root ]]; then
+		assert_exit 0 sbx --uid 1000 --gid 1000 -- "$PROBE" stat /etc/passwd
+		assert_eq 0 "$(kv uid)" "owner of /etc/passwd for uid 1000"
+		assert_exit 0 sbx --uid 1000 --gid 0 -- "$PROBE" stat /etc/passwd
+		assert_eq 65534 "$(kv gid)" "group of /etc/passwd for gid 0"
+	else
+		assert_exit 0 sbx -- "$PROBE" stat /etc/passwd
+		assert_eq 65534 "$(kv uid)" "owner of /etc/passwd"
+		assert_exit 1 sbx -- "$PROBE" cat /etc/shadow-
+		assert_eq EACCES "$(kv errno)" "open '/etc/shadow-'"
+	fi
+}
+
