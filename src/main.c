@@ -122,7 +122,8 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
 }
 
 /* --stats and --json; the report was filled in by sandbox_run. */
-static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res) {
+static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res,
+                        int json_fd) {
         struct run_report *rep = &res->report;
         int r;
 
@@ -132,7 +133,7 @@ static void emit_report(const struct cli_args *a, const struct policy *p, const 
         if (a->stats)
                 report_print_human(stderr, rep);
         if (a->json) {
-                r = report_write_json(a->json, rep);
+                r = report_write_json_fd(json_fd, rep);
                 if (r < 0)
                         log_error_errno(r, "Failed to write the report to '%s': %m", a->json);
         }
@@ -145,6 +146,7 @@ static int run(const struct cli_args *a) {
         char id[300];
         struct sandbox_opts o = {.id = id, .verbose = a->verbosity > 0};
         struct sandbox_result res = {0};
+        _cleanup_close_ int json_fd = -1;
         int r;
 
         if (a->id && !value_is_plain_name(a->id)) {
@@ -168,10 +170,15 @@ static int run(const struct cli_args *a) {
                         log_error("%s: [%s] %s is not supported yet", or->file ? or->file : "?", k->section, k->key);
                 return EXIT_LAUNCHER;
         }
-        r = sandbox_run(p, a->argv, &o, &res);
-        if (r < 0)
+        /* opened before the program runs: it cannot redirect the report */
+        if (a->json && (r = report_open(a->json, &json_fd)) < 0) {
+                log_error_errno(r, "Failed to open the report '%s': %m", a->json);
                 return EXIT_LAUNCHER;
-        emit_report(a, p, id, &res);
+        }
+        r = sandbox_run(p, a->argv, &o, &res);
+        if (r < 0) /* the report still says how the launch ended */
+                res.exit_code = res.report.exit_code = EXIT_LAUNCHER;
+        emit_report(a, p, id, &res, json_fd);
         return res.exit_code;
 }
 

@@ -62,3 +62,29 @@ test_idmap_only_for_uid0() {
 	fi
 }
 
+# --json: the report file is opened before the program runs, so a program
+# that swaps the report's directory for a symbolic link (out -> a
+# root-owned directory) cannot make a root launcher write there (issue 12
+# item 7). The report lands, complete, in the directory named at launch.
+test_json_report_not_redirected() {
+	local w=$TEST_TMP/w victim=$TEST_TMP/victim
+	local -a as=()
+	mkdir -p "$w/out" "$victim"
+	chmod 755 "$victim"
+	if [[ $SANDBOX_TEST_AS == root ]]; then
+		chown 1000:1000 "$w" "$w/out"
+		as=(--uid 1000 --gid 1000)
+	fi
+	assert_exit 0 sbx "${as[@]}" --bind "$w" --json "$w/out/report.json" -- \
+		/bin/sh -c "mv '$w/out' '$w/old' && ln -s '$victim' '$w/out'"
+	[[ ! -e $victim/report.json ]] || fail "the report followed the program's symlink into '$victim'"
+	[[ -L $w/out ]] || fail "the program's symlink is missing (the attack did not run)"
+	grep -q '"exit_code":0' "$w/old/report.json" || fail "no complete report in the directory named at launch"
+}
+
+# --json on a launch that fails during set-up still writes a complete
+# report (exit_code 125) to the file opened before it.
+test_json_report_on_setup_failure() {
+	assert_exit 125 sbx --json "$TEST_TMP/r.json" --ro-bind "$TEST_TMP/missing" -- /bin/true
+	grep -q '"exit_code":125' "$TEST_TMP/r.json" || fail "no report of the failed launch"
+}
