@@ -81,6 +81,16 @@ static void chroot_reset(struct policy *p) {
 }
 
 /* argv -> profile lookup -> parse -> overrides -> validate: one policy. */
+/* The profile search path, with the message for a bad one. */
+static int search_path(char ***ret) {
+        int r = profile_search_path(ret);
+
+        if (r == -EINVAL)
+                return log_error_errno(r, "SANDBOX_PROFILE_PATH: '%s' has an entry that is not an absolute path",
+                                       getenv("SANDBOX_PROFILE_PATH"));
+        return r < 0 ? log_error_errno(r, "out of memory") : 0;
+}
+
 static int resolve_policy(const struct cli_args *a, const char *program, struct policy **ret) {
         _cleanup_(policy_freep) struct policy *p = policy_new();
         struct profile_request req = {.program = program, .profile = a->profile, .noprofile = a->noprofile};
@@ -92,9 +102,9 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         if (!p)
                 return log_error_errno(-ENOMEM, "out of memory");
         fill_vars(&req.vars, &vs, program, a->id);
-        r = profile_search_path(&req.dirs);
+        r = search_path(&req.dirs);
         if (r < 0)
-                return log_error_errno(r, "out of memory");
+                return r;
         r = profile_load(&req, p, &err);
         for (size_t i = 0; r == 0 && i < a->n_overrides; i++)
                 if (streq(a->overrides[i].option, "chroot"))
@@ -209,7 +219,7 @@ static int print_profile(const struct cli_args *a) {
 static int list_profiles(void) {
         char **dirs = NULL;
 
-        if (profile_search_path(&dirs) < 0)
+        if (search_path(&dirs) < 0)
                 return EXIT_LAUNCHER;
         printf("# App profiles (first match on the search path wins):\n");
         profile_list(dirs, stdout);
@@ -238,7 +248,7 @@ static int link_action(const struct cli_args *a) {
 
         if (a->action == ACTION_UNLINK)
                 return link_remove(a->link_dir) < 0 ? EXIT_LAUNCHER : 0;
-        if (profile_search_path(&dirs) < 0)
+        if (search_path(&dirs) < 0)
                 return EXIT_LAUNCHER;
         r = link_create(a->link_dir, dirs);
         profile_strv_free(dirs);

@@ -43,6 +43,7 @@
 
 #include "idmap.h"
 #include "macro.h"
+#include "pin.h"
 
 /* ---- the plan (pure) ---------------------------------------------------- */
 
@@ -841,6 +842,8 @@ static int protect_dirs(struct builder *b) {
                         if (r == 0 && move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                                 r = negative_errno();
                 }
+                if (r == 0) /* no ancestor can be renamed away (pin.h) */
+                        r = pin_ancestors(fd);
                 if (r < 0)
                         return fail(b, r, "read-only profile directory '%s'", *d);
         }

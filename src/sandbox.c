@@ -403,8 +403,12 @@ static int protected_dirs(char ***ret) {
         size_t n = 0, k = 0;
         int r = profile_search_path(&dirs);
 
-        if (r < 0)
+        if (r == 0)
+                r = profile_dirs_prepare(dirs); /* a missing one is made, to be protected */
+        if (r < 0) {
+                profile_strv_free(dirs);
                 return r;
+        }
         for (char **d = dirs; *d; d++)
                 n++;
         out = calloc(2 * n + 3, sizeof(char *));

@@ -88,3 +88,52 @@ test_json_report_on_setup_failure() {
 	assert_exit 125 sbx --json "$TEST_TMP/r.json" --ro-bind "$TEST_TMP/missing" -- /bin/true
 	grep -q '"exit_code":125' "$TEST_TMP/r.json" || fail "no report of the failed launch"
 }
+
+# plant DIR: inside the sandbox, create DIR and a profile and a drop-in in
+# it; the launch exits 1 (mkdir or the write fails) and nothing appears.
+plant() {
+	assert_exit 1 "$@" -- /bin/sh -c 'mkdir -p "$0/probe.conf.d" && echo "[profile]" >"$0/probe.conf"' "$PLANT"
+	[[ ! -e $PLANT/probe.conf && ! -e $PLANT/probe.conf.d ]] || fail "the sandbox created '$PLANT/probe.conf'"
+}
+
+# Issue 12 item 6: a profile directory that does not exist yet is made
+# (empty, 0700) before the launch and protected like the others, so a
+# sandbox with the place writable cannot create it: the user's
+# ~/.config/sandbox/profiles.d, an XDG_CONFIG_HOME inside a writable bind,
+# an absolute SANDBOX_PROFILE_PATH entry inside one (also as root).
+test_profile_dir_not_creatable() {
+	local home=$TEST_TMP/home w=$TEST_TMP/w
+	mkdir -p "$home" "$w"
+	if [[ $SANDBOX_TEST_AS == user ]]; then
+		PLANT=$home/.config/sandbox/profiles.d
+		plant env -u SANDBOX_PROFILE_PATH -u XDG_CONFIG_HOME HOME="$home" "$SANDBOX" --bind "$home"
+		assert_eq 700 "$(stat -c %a "$PLANT")" "mode of the profile directory made"
+		PLANT=$w/xdg/sandbox/profiles.d
+		plant env -u SANDBOX_PROFILE_PATH XDG_CONFIG_HOME="$w/xdg" "$SANDBOX" --bind "$w"
+	fi
+	PLANT=$w/missing/profiles.d
+	plant env SANDBOX_PROFILE_PATH="$PROFILE_DIR:$PLANT" "$SANDBOX" --bind "$w"
+	# an existing directory: no drop-in directory can appear in it either
+	PLANT=$PROFILE_DIR
+	plant "$SANDBOX" --bind "$TEST_TMP"
+}
+
+# A relative SANDBOX_PROFILE_PATH entry (it would follow the working
+# directory, which a sandbox may write) is refused with one line.
+test_profile_path_relative_refused() {
+	run env SANDBOX_PROFILE_PATH="$PROFILE_DIR:profiles" "$SANDBOX" -- /bin/true
+	assert_eq 125 "$RC" "exit status"
+	assert_eq "sandbox: SANDBOX_PROFILE_PATH: '$PROFILE_DIR:profiles' has an entry that is not an absolute path" "$ERR"
+}
+
+# No ancestor of a profile directory can be renamed away (and replaced by
+# the sandbox's own) under a writable bind: they are mount points inside.
+test_profile_dir_ancestor_not_renamable() {
+	local w=$TEST_TMP/w
+	mkdir -p "$w/cfg/profiles.d"
+	PLANT=$w/cfg/profiles.d
+	assert_exit 1 env SANDBOX_PROFILE_PATH="$PLANT" "$SANDBOX" --bind "$w" -- /bin/sh -c \
+		'mv "$0/cfg" "$0/old" && mkdir -p "$0/cfg/profiles.d" && echo "[profile]" >"$0/cfg/profiles.d/probe.conf"' "$w"
+	assert_contains "$ERR" "Device or resource busy" "mv"
+	[[ ! -e $PLANT/probe.conf && -d $PLANT ]] || fail "the sandbox replaced '$PLANT'"
+}
