@@ -11,14 +11,17 @@
  *
  * Only a mount that is not yet attached can be idmapped, and only if its
  * filesystem allows it (ext4, xfs, btrfs, tmpfs since 6.3, overlayfs, ...).
- * A recursive clone is tried in one call; when that is refused, each
- * mount of the tree is idmapped on its own, found through the mount
- * table, and the kernel's own filesystems (proc, sysfs, devtmpfs, ...,
- * which hold no files a program wrote) are left as they are. Any other
- * mount below the top that refuses is covered (idmap_cover, after the
- * tree is attached) by an empty read-only directory of mode 000: what
- * cannot be shown safely is not shown. The top of the tree itself (the
- * source the profile named) refusing fails the launch. */
+ * A recursive clone is idmapped in one call. When a mount of it refuses
+ * (proc, sysfs, ... in a host-ro root), the kernel does not idmap the
+ * mounts below the top of a detached tree one by one (EINVAL, 6.18), so
+ * the tree is rebuilt: the top mount alone, idmapped, then after it is
+ * attached each mount below it (found through the mount table, parents
+ * first) cloned alone, idmapped and attached at its place. The kernel's
+ * own filesystems (proc, sysfs, devtmpfs, ..., which hold no files a
+ * program wrote) are attached as they are; any other mount that refuses
+ * is covered by an empty read-only directory of mode 000: what cannot be
+ * shown safely is not shown. The top of the tree itself (the source the
+ * profile named) refusing fails the launch. */
 #define _GNU_SOURCE
 #include "idmap.h"
 
@@ -147,12 +150,6 @@ static bool parse_line(char *line, struct minfo *m) {
         return m->type != NULL;
 }
 
-static int set_idmap(int fd, int userns_fd) {
-        struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
-
-        return mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ? negative_errno() : 0;
-}
-
 static int mnt_id(int fd, uint64_t *ret, bool *ret_root) {
         struct statx st;
 
@@ -167,59 +164,42 @@ static int mnt_id(int fd, uint64_t *ret, bool *ret_root) {
         return 0;
 }
 
-/* One mount of the clone: the one at rel (a path below the tree's top,
- * "" for the top). A path that no longer leads to the root of a mount
- * is covered by another mount (unreachable) or was already done. */
-static int idmap_one(int tree, const char *rel, const char *type, int userns_fd, uint64_t *done, size_t *n_done) {
-        struct open_how how = {.flags = O_PATH | O_CLOEXEC,
-                               .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH};
-        _cleanup_close_ int fd = -1;
-        uint64_t id;
-        bool root = true;
-        int r;
-
-        if (rel[0]) {
-                fd = (int)syscall(SYS_openat2, tree, rel, &how, sizeof(how));
-                if (fd < 0)
-                        return negative_errno();
-        }
-        r = mnt_id(fd >= 0 ? fd : tree, &id, &root);
-        if (r < 0)
-                return r;
-        for (size_t i = 0; i < *n_done; i++)
-                if (done[i] == id)
-                        return 0;
-        if (rel[0] && !root)
-                return 0;
-        done[(*n_done)++] = id;
-        r = set_idmap(fd >= 0 ? fd : tree, userns_fd);
-        if (r == -EINVAL && kernel_fs(type))
-                return 0;
-        if (r == -EINVAL && rel[0])
-                return 1; /* to be covered */
-        return r;
-}
-
-static int add_left(char ***left, size_t *n_left, const char *rel) {
+static int add_left(char ***left, size_t *n_left, const char *s) {
         char **v = realloc(*left, (*n_left + 2) * sizeof(char *));
 
         if (!v)
                 return -ENOMEM;
         *left = v;
-        v[*n_left] = strdup(rel);
+        v[*n_left] = strdup(s);
         if (!v[*n_left])
                 return -ENOMEM;
         v[++*n_left] = NULL;
         return 0;
 }
 
-static int idmap_each(int tree, int srcfd, int oldroot, int userns_fd, char *detail, size_t n, char ***left) {
+static unsigned depth(const char *p) {
+        unsigned d = 0;
+
+        for (; *p; p++)
+                d += *p == '/';
+        return d;
+}
+
+static int by_depth(const void *a, const void *b) {
+        const char *x = *(char *const *)a, *y = *(char *const *)b;
+        unsigned dx = depth(x), dy = depth(y);
+
+        return dx != dy ? (dx < dy ? -1 : 1) : strcmp(x, y);
+}
+
+/* The mounts below the source, for idmap_attach: left[0] is the source's
+ * path (as mountinfo shows it), then one "K<rel>" (a kernel filesystem)
+ * or "-<rel>" per mount point below it, parents first. */
+static int list_below(int srcfd, int oldroot, char ***ret_left) {
+        _cleanup_(idmap_strv_freep) char **left = NULL;
         _cleanup_free_ char *table = NULL;
-        _cleanup_free_ uint64_t *done = NULL;
-        char link[64], src[4096], *save = NULL;
-        size_t n_lines = 1, n_done = 0, n_left = 0, len;
-        uint64_t top;
-        bool top_done = false;
+        char link[64], src[4096], *save = NULL, buf[4096];
+        size_t n_left = 0, len;
         ssize_t k;
         int r;
 
@@ -229,42 +209,31 @@ static int idmap_each(int tree, int srcfd, int oldroot, int userns_fd, char *det
                 return negative_errno();
         src[k] = 0;
         len = streq(src, "/") ? 0 : (size_t)k;
-        r = mnt_id(srcfd, &top, NULL);
+        r = read_file_at(oldroot, "proc/self/mountinfo", 16u << 20, &table);
         if (r == 0)
-                r = read_file_at(oldroot, "proc/self/mountinfo", 16u << 20, &table);
-        if (r < 0)
-                return r;
-        for (const char *c = table; *c; c++)
-                n_lines += *c == '\n';
-        done = calloc(n_lines + 1, sizeof(*done));
-        if (!done)
-                return -ENOMEM;
-        /* the top (found by its id) and every mount below the source */
-        for (char *line = strtok_r(table, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                r = add_left(&left, &n_left, src);
+        for (char *line = r == 0 ? strtok_r(table, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save)) {
                 struct minfo m;
-                const char *rel;
                 if (!parse_line(line, &m))
                         return -EBADMSG;
-                if (m.id == top)
-                        rel = "";
-                else if (strncmp(m.point, src, len) == 0 && m.point[len] == '/' && m.point[len + 1])
-                        rel = m.point + len + 1;
-                else
+                if (strncmp(m.point, src, len) != 0 || m.point[len] != '/' || !m.point[len + 1])
                         continue;
-                top_done |= !rel[0];
-                r = idmap_one(tree, rel, m.type, userns_fd, done, &n_done);
-                if (r == 1)
-                        r = add_left(left, &n_left, rel);
-                if (r < 0) {
-                        snprintf(detail, n, "'%s' (%s)", m.point, m.type);
-                        return r;
-                }
+                snprintf(buf, sizeof(buf), "%c%s", kernel_fs(m.type) ? 'K' : '-', m.point + len + 1);
+                r = add_left(&left, &n_left, buf);
         }
-        if (!top_done) {
-                snprintf(detail, n, "'%s' (not in the mount table)", src);
-                return -ENOENT;
-        }
+        if (r < 0)
+                return r;
+        if (n_left > 2)
+                qsort(left + 1, n_left - 1, sizeof(char *), by_depth);
+        *ret_left = TAKE_PTR(left);
         return 0;
+}
+
+static int set_ro(int fd) {
+        struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+                               .propagation = MS_PRIVATE};
+
+        return mount_setattr(fd, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 ? negative_errno() : 0;
 }
 
 void idmap_strv_free(char **v) {
@@ -274,10 +243,9 @@ void idmap_strv_free(char **v) {
 }
 
 int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, size_t n, char ***ret_left) {
-        _cleanup_(idmap_strv_freep) char **left = NULL;
-        int r;
-
         struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+        _cleanup_close_ int top = -1;
+        int r;
 
         detail[0] = 0;
         if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) == 0)
@@ -287,31 +255,121 @@ int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, si
                 snprintf(detail, n, "this tree");
                 return r;
         }
-        r = idmap_each(tree, srcfd, oldroot, userns_fd, detail, n, &left);
-        if (r == 0)
-                *ret_left = TAKE_PTR(left);
-        return r;
+        /* Some mount below refuses, and the kernel idmaps only the top of
+         * a detached tree: the tree becomes a clone of the top mount
+         * alone (same fd number), idmapped; the mounts below are cloned
+         * one by one after it is attached (idmap_attach). */
+        top = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (top < 0 || set_ro(top) < 0 || mount_setattr(top, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+                r = negative_errno();
+                snprintf(detail, n, "the top of this tree");
+                return r;
+        }
+        r = list_below(srcfd, oldroot, ret_left);
+        if (r < 0) {
+                snprintf(detail, n, "the mounts below this tree (mountinfo)");
+                return r;
+        }
+        if (dup3(top, tree, O_CLOEXEC) < 0) {
+                idmap_strv_free(*ret_left);
+                *ret_left = NULL;
+                return negative_errno();
+        }
+        return 0;
 }
 
 /* An empty, read-only directory nobody may enter (mode 000) */
-int idmap_cover(int tree, char *const *left) {
+static int cover(int target) {
+        _cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC), m = -1;
+
+        if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0000", 0) < 0 ||
+            fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 || fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+                return negative_errno();
+        m = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+        if (m < 0 || move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+static bool under_any(const char *rel, char *const *covered, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                size_t l = strlen(covered[i]);
+                if (strncmp(rel, covered[i], l) == 0 && rel[l] == '/')
+                        return true;
+        }
+        return false;
+}
+
+/* One mount below: the one now reachable at rel in the host tree (a
+ * path with stacked mounts leads to the top one, done once; a path that
+ * no longer leads to a mount root is unreachable there and skipped),
+ * cloned alone, read-only, idmapped (a kernel filesystem: as it is; any
+ * other that refuses: covered instead), and attached at rel in the tree.
+ * Returns 1 when rel was covered. */
+static int attach_one(int tree, int oldroot, const char *src, const char *rel, bool kernel, int userns_fd) {
         struct open_how how = {.flags = O_PATH | O_CLOEXEC,
                                .resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_BENEATH};
+        struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns_fd};
+        _cleanup_close_ int from = -1, clone = -1, target = -1;
+        char path[8192];
+        bool root = false;
+        uint64_t id;
+        int r;
 
-        for (; left && *left; left++) {
-                _cleanup_close_ int target = (int)syscall(SYS_openat2, tree, *left, &how, sizeof(how));
-                _cleanup_close_ int fs = -1, m = -1;
-                if (target < 0)
-                        return negative_errno();
-                fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-                if (fs < 0 || fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0000", 0) < 0 ||
-                    fsconfig(fs, FSCONFIG_SET_STRING, "size", "4k", 0) < 0 ||
-                    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-                        return negative_errno();
-                m = fsmount(fs, FSMOUNT_CLOEXEC,
-                            MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-                if (m < 0 || move_mount(m, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-                        return negative_errno();
+        snprintf(path, sizeof(path), "%s%s%s", src, src[0] ? "/" : "", rel);
+        from = (int)syscall(SYS_openat2, oldroot, path, &how, sizeof(how));
+        if (from < 0)
+                return negative_errno();
+        r = mnt_id(from, &id, &root);
+        if (r < 0 || !root)
+                return r;
+        target = (int)syscall(SYS_openat2, tree, rel, &how, sizeof(how));
+        if (target < 0)
+                return negative_errno();
+        clone = open_tree(from, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+        if (clone < 0)
+                return negative_errno();
+        r = set_ro(clone);
+        if (r == 0 && mount_setattr(clone, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+                r = negative_errno();
+        if (r == -EINVAL && !kernel)
+                return cover(target) < 0 ? negative_errno() : 1;
+        if (r < 0 && !(r == -EINVAL && kernel))
+                return r;
+        if (move_mount(clone, "", target, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return negative_errno();
+        return 0;
+}
+
+int idmap_attach(int tree, int oldroot, char *const *left, int userns_fd, char *detail, size_t n) {
+        const char *src;
+        size_t n_left = 0, n_cov = 0;
+        _cleanup_free_ char **covered = NULL;
+
+        if (!left)
+                return 0;
+        /* the source as a path below the host root (/oldroot) */
+        src = left[0];
+        if (strncmp(src, "/oldroot", 8) != 0 || (src[8] && src[8] != '/'))
+                return -EXDEV;
+        src += src[8] ? 9 : 8;
+        while (left[n_left + 1])
+                n_left++;
+        covered = calloc(n_left + 1, sizeof(char *));
+        if (!covered)
+                return -ENOMEM;
+        for (size_t i = 1; i <= n_left; i++) {
+                const char *rel = left[i] + 1;
+                int r;
+                if (under_any(rel, covered, n_cov))
+                        continue;
+                r = attach_one(tree, oldroot, src, rel, left[i][0] == 'K', userns_fd);
+                if (r == 1)
+                        covered[n_cov++] = left[i] + 1;
+                else if (r < 0) {
+                        snprintf(detail, n, "'/%s' below it", rel);
+                        return r;
+                }
         }
         return 0;
 }

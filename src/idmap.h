@@ -24,18 +24,20 @@ int idmap_userns_open(pid_t *ret_helper);
 void idmap_helper_reap(pid_t pid);
 
 /* Applies the mapping of userns_fd to a detached tree (open_tree clone of
- * srcfd, not yet attached) and to every mount under it. oldroot is an fd
- * of a root under which "proc/self/mountinfo" is the current mount table.
- * Mounts of kernel filesystems that cannot be idmapped (proc, sysfs,
- * devtmpfs, ...: see idmap.c) keep their ownership; other mounts below
- * the top that cannot be idmapped are returned in *ret_left (paths
- * relative to the tree, NULL if none; free with idmap_strv_free) for
- * idmap_cover; the top refusing fails. Returns 0 or -errno; on failure
- * detail names the mount point. */
+ * srcfd, not yet attached, read-only) in one recursive call. When a mount
+ * of the tree refuses (the kernel idmaps only whole detached trees), the
+ * tree fd becomes a clone of the top mount alone, idmapped, and
+ * *ret_left lists the mounts below it (free with idmap_strv_free) for
+ * idmap_attach. oldroot: an fd of the host root, /oldroot, under which
+ * "proc/self/mountinfo" is the current mount table. Returns 0 or -errno;
+ * on failure detail says what refused. */
 int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, size_t n, char ***ret_left);
-/* After the tree is attached: an empty mode-000 read-only tmpfs over each
- * path of left. Returns 0 or -errno. */
-int idmap_cover(int tree, char *const *left);
+/* After the tree is attached: each mount of left cloned alone, read-only
+ * and idmapped, at its place in the tree; mounts of the kernel's own
+ * filesystems (proc, sysfs, devtmpfs, ...: see idmap.c) keep their
+ * ownership; any other that cannot be idmapped is covered by an empty
+ * mode-000 read-only tmpfs. left NULL: nothing. Returns 0 or -errno. */
+int idmap_attach(int tree, int oldroot, char *const *left, int userns_fd, char *detail, size_t n);
 void idmap_strv_free(char **v);
 static inline void idmap_strv_freep(char ***v) {
         idmap_strv_free(*v);

@@ -535,7 +535,7 @@ static int bind_fd(struct builder *b, int srcfd, const char *dst, uint64_t attrs
                         return r;
         }
         r = attach(b, tree, dst, !S_ISDIR(st.st_mode));
-        return r < 0 ? r : idmap_cover(tree, left);
+        return r < 0 ? r : idmap_attach(tree, b->oldroot, left, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail));
 }
 
 /* The same onto a node already resolved in the new root (which may be
@@ -914,9 +914,9 @@ static int make_root(struct builder *b) {
                 return fail(b, r, "new root");
         if (move_mount(tree, "", b->staging, "newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return fail(b, negative_errno(), "new root");
-        r = idmap_cover(tree, left);
+        r = idmap_attach(tree, b->oldroot, left, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail));
         if (r < 0)
-                return fail(b, r, "new root (cover a mount that cannot be idmapped)");
+                return fail(b, r, "new root");
         b->root = openat(b->staging, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (b->root < 0)
                 return fail(b, negative_errno(), "new root");
