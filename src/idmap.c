@@ -21,7 +21,8 @@
  * program wrote) are attached as they are; any other mount that refuses
  * is covered by an empty read-only directory of mode 000: what cannot be
  * shown safely is not shown. The top of the tree itself (the source the
- * profile named) refusing fails the launch. */
+ * profile named) refusing fails the launch, unless it is a kernel
+ * filesystem (ro-bind = /sys/devices). */
 #define _GNU_SOURCE
 #include "idmap.h"
 
@@ -35,7 +36,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/prctl.h>
+#include <sys/statfs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -103,6 +106,23 @@ static bool kernel_fs(const char *type) {
 
         for (size_t i = 0; i < ELEMENTSOF(names); i++)
                 if (streq(type, names[i]))
+                        return true;
+        return false;
+}
+
+/* The same for an fd (the top of a tree), by its magic number. devtmpfs
+ * reads as tmpfs, which can be idmapped (Linux 6.3), so it is not here. */
+static bool kernel_fs_fd(int fd) {
+        static const long magics[] = {PROC_SUPER_MAGIC, SYSFS_MAGIC,    DEVPTS_SUPER_MAGIC, CGROUP_SUPER_MAGIC,
+                                      CGROUP2_SUPER_MAGIC, SECURITYFS_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+                                      BPF_FS_MAGIC,   0x19800202 /* mqueue */, PSTOREFS_MAGIC,     EFIVARFS_MAGIC,
+                                      BINFMTFS_MAGIC, NSFS_MAGIC};
+        struct statfs st;
+
+        if (fstatfs(fd, &st) < 0)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(magics); i++)
+                if ((long)st.f_type == magics[i])
                         return true;
         return false;
 }
@@ -260,7 +280,8 @@ int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, si
          * alone (same fd number), idmapped; the mounts below are cloned
          * one by one after it is attached (idmap_attach). */
         top = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-        if (top < 0 || set_ro(top) < 0 || mount_setattr(top, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+        if (top < 0 || set_ro(top) < 0 ||
+            (mount_setattr(top, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 && !(errno == EINVAL && kernel_fs_fd(top)))) {
                 r = negative_errno();
                 snprintf(detail, n, "the top of this tree");
                 return r;

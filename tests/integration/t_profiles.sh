@@ -17,7 +17,9 @@ PROF_DIR=$REPO/profiles.d
 prof_norm() {
 	local s=${1#-}
 	s=${s%%:*}
+	# shellcheck disable=SC2016 # the literal text ${HOME}, ${UID}
 	s=${s//'${HOME}'/\~}
+	# shellcheck disable=SC2016
 	s=${s//'${UID}'/UID}
 	printf '%s\n' "$s"
 }
@@ -28,7 +30,7 @@ prof_kv() {
 	shift
 	while IFS= read -r line; do
 		for k in "$@"; do
-			if [[ $line =~ ^$k[[:space:]]*=[[:space:]]*(.*)$ ]]; then
+			if [[ $line =~ ^${k}[[:space:]]*=[[:space:]]*(.*)$ ]]; then
 				printf '%s\n' "${BASH_REMATCH[1]}"
 			fi
 		done
@@ -50,10 +52,10 @@ prof_provided() {
 	prof_grants "$file"
 	# provided, not granted from the host: only the path itself counts
 	while IFS= read -r v; do echo "=$(prof_norm "$v")"; done < <(prof_kv "$file" tmpfs)
-	[[ $(prof_kv "$file" private-tmp) == yes ]] && echo =/tmp
-	[[ $(prof_kv "$file" private-home) == yes ]] && echo "=~"
-	[[ $(prof_kv "$file" private-dev) == yes ]] && echo =/dev
-	[[ $(prof_kv "$file" proc) == yes ]] && echo =/proc
+	[[ $(prof_kv "$file" private-tmp) == yes ]] && echo '=/tmp'
+	[[ $(prof_kv "$file" private-home) == yes ]] && echo '=~'
+	[[ $(prof_kv "$file" private-dev) == yes ]] && echo '=/dev'
+	[[ $(prof_kv "$file" proc) == yes ]] && echo '=/proc'
 	while IFS= read -r v; do
 		[[ -f $PROF_DIR/$v.conf ]] && prof_provided "$PROF_DIR/$v.conf"
 	done < <(prof_kv "$file" include)
@@ -89,12 +91,12 @@ prof_names() {
 
 test_profile_headers_name_grants() {
 	[[ $SANDBOX_TEST_AS == root ]] || skip "checked once, in the root pass"
-	local f g header bad=
+	local f g header bad=''
 	for f in "$PROF_DIR"/*.conf; do
 		header=$(prof_header "$f")
 		while IFS= read -r g; do
 			[[ -n $g ]] || continue
-			if [[ $g == '${CWD}' ]]; then
+			if [[ $g == "\${CWD}" ]]; then
 				grep -qi "current directory" <<<"$header" || bad+=$'\n'"${f##*/}: \${CWD} (current directory)"
 			elif ! prof_names "$header" "$g"; then
 				bad+=$'\n'"${f##*/}: $g"
@@ -112,7 +114,7 @@ test_profile_headers_name_grants() {
 
 test_profile_headers_grant_what_they_say() {
 	[[ $SANDBOX_TEST_AS == root ]] || skip "checked once, in the root pass"
-	local f t p ok bad= n=0
+	local f t p ok bad='' n=0
 	local -a provided
 	for f in "$PROF_DIR"/*.conf; do
 		[[ $(prof_header "$f") == *'# Grants'* ]] || bad+=$'\n'"${f##*/}: no 'Grants:' block in the header"
@@ -126,7 +128,7 @@ test_profile_headers_grant_what_they_say() {
 			n=$((n + 1))
 			ok=0
 			for p in "${provided[@]}"; do
-				[[ $p == '${CWD}' ]] && continue
+				[[ $p == "\${CWD}" ]] && continue
 				if [[ $t == "${p#=}" || ($p != =* && ($t == "$p"/* || $p == /)) ]]; then
 					ok=1
 					break

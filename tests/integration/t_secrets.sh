@@ -92,6 +92,7 @@ test_json_report_on_setup_failure() {
 # plant DIR: inside the sandbox, create DIR and a profile and a drop-in in
 # it; the launch exits 1 (mkdir or the write fails) and nothing appears.
 plant() {
+	# shellcheck disable=SC2016 # $0 expands in the sandbox's shell
 	assert_exit 1 "$@" -- /bin/sh -c 'mkdir -p "$0/probe.conf.d" && echo "[profile]" >"$0/probe.conf"' "$PLANT"
 	[[ ! -e $PLANT/probe.conf && ! -e $PLANT/probe.conf.d ]] || fail "the sandbox created '$PLANT/probe.conf'"
 }
@@ -132,8 +133,20 @@ test_profile_dir_ancestor_not_renamable() {
 	local w=$TEST_TMP/w
 	mkdir -p "$w/cfg/profiles.d"
 	PLANT=$w/cfg/profiles.d
+	# shellcheck disable=SC2016 # $0 expands in the sandbox's shell
 	assert_exit 1 env SANDBOX_PROFILE_PATH="$PLANT" "$SANDBOX" --bind "$w" -- /bin/sh -c \
 		'mv "$0/cfg" "$0/old" && mkdir -p "$0/cfg/profiles.d" && echo "[profile]" >"$0/cfg/profiles.d/probe.conf"' "$w"
 	assert_contains "$ERR" "Device or resource busy" "mv"
 	[[ ! -e $PLANT/probe.conf && -d $PLANT ]] || fail "the sandbox replaced '$PLANT'"
+}
+
+# A read-only bind of a kernel filesystem (sysfs: gpu.conf's /sys/devices)
+# cannot be idmapped and is bound as it is; a tree whose mounts below
+# refuse (a host-ro root: proc, sysfs) is rebuilt mount by mount.
+test_idmap_kernel_fs_binds() {
+	assert_exit 0 sbx --ro-bind /sys/devices --ro-bind /sys/class -- "$PROBE" ls /sys/class
+	assert_contains "$OUT" "entry=" "/sys/class"
+	run sbx --profile "$(profile_write hostro <<<$'[filesystem]\nroot = host-ro\nproc = yes')" -- "$PROBE" ls /proc/self
+	assert_eq 0 "$RC" "host-ro launch"
+	assert_contains "$OUT" "entry=status" "/proc/self"
 }
