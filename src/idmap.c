@@ -51,6 +51,28 @@ bool idmap_needed(bool by_root, bool userns, uid_t uid, gid_t gid) {
         return by_root && !userns && (uid == 0 || gid == 0);
 }
 
+static bool inside(const char *path, const char *dir) {
+        size_t n = dir ? strlen(dir) : 0;
+
+        while (n > 1 && dir[n - 1] == '/')
+                n--;
+        return n > 1 && strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+bool idmap_own_files(const char *src, const char *home, const char *cwd) {
+        static const char *const system[] = {"/usr", "/etc", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+                                             "/var", "/boot", "/opt", "/srv"};
+
+        for (size_t i = 0; i < ELEMENTSOF(system); i++)
+                if (inside(system[i], src))
+                        return false; /* a system tree, or a tree containing one */
+        /* X clients refuse a socket directory not owned by root; it holds
+         * only sockets (mode 0777) */
+        if (inside(src, "/tmp/.X11-unix") || inside(src, "/tmp/.ICE-unix"))
+                return true;
+        return inside(src, home) || inside(src, cwd);
+}
+
 /* The helper only has to exist while its maps are written and its
  * namespace opened; it dies with the launcher if that dies first. */
 static _Noreturn void helper_main(pid_t parent) {

@@ -15,6 +15,13 @@
  * program running as uid 0 or gid 0. Pure. */
 bool idmap_needed(bool by_root, bool userns, uid_t uid, gid_t gid);
 
+/* Whether a read-only bind of src shows the caller's own files, which keep
+ * their ownership like a writable bind: src is inside (or is) the
+ * caller's home or working directory and does not contain a system tree
+ * (/usr, /etc, /var, ...), or it is the X11/ICE socket directory (X
+ * clients refuse one that is not owned by root). Pure. */
+bool idmap_own_files(const char *src, const char *home, const char *cwd);
+
 /* A user namespace fd whose maps are "1 1 4294967294" (everything but
  * 0 maps to itself). Makes a short-lived helper process and kills it;
  * *ret_helper is its pid (set even on failure), for idmap_helper_reap

@@ -231,6 +231,7 @@ struct builder {
         size_t n_ours;    /* where mount points may be created */
         bool refused_host_mkdir; /* make_path declined to create on the host */
         char idmap_detail[256];  /* the mount idmap_tree refused, or "" */
+        bool own_files;          /* this bind: the caller's files, not idmapped */
         struct mounts_ctx *ctx;
         const struct policy *p;
 };
@@ -529,7 +530,7 @@ static int bind_fd(struct builder *b, int srcfd, const char *dst, uint64_t attrs
         tree = clone_tree(srcfd, attrs, recursive);
         if (tree < 0)
                 return tree;
-        if ((attrs & MOUNT_ATTR_RDONLY) && b->ctx->idmap_fd >= 0) {
+        if ((attrs & MOUNT_ATTR_RDONLY) && b->ctx->idmap_fd >= 0 && !b->own_files) {
                 r = idmap_tree(tree, srcfd, b->oldroot, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail), &left);
                 if (r < 0)
                         return r;
@@ -590,7 +591,9 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
                 attrs |= MOUNT_ATTR_RDONLY;
         if (o->kind != MK_DEV_BIND)
                 attrs |= MOUNT_ATTR_NODEV;
+        b->own_files = idmap_own_files(o->src, b->ctx->home, b->ctx->cwd);
         r = bind_fd(b, src, o->dst, attrs, true);
+        b->own_files = false;
         if (r < 0)
                 return fail(b, r, "%s '%s' on '%s'", mounts_kind_name(o->kind), o->src, o->dst);
         return 0;

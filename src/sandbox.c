@@ -116,7 +116,8 @@ static _Noreturn void child_main(struct launch *l) {
         const struct policy *p = l->p;
         struct sync_msg go;
         struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid, .protect = l->protect,
-                                  .unprivileged = l->outer_uid != 0, .idmap_fd = l->idmap_fd};
+                                  .unprivileged = l->outer_uid != 0, .idmap_fd = l->idmap_fd,
+                                  .cwd = l->cwd[0] ? l->cwd : NULL};
         const char *what = NULL;
         struct exec_root root;
         bool gone = false;

@@ -150,3 +150,18 @@ test_idmap_kernel_fs_binds() {
 	assert_eq 0 "$RC" "host-ro launch"
 	assert_contains "$OUT" "entry=status" "/proc/self"
 }
+
+# The caller's own files, bound read-only from its working directory
+# (cwd-ro.conf, --ro-bind "$PWD"), keep their ownership: root's 0600 file
+# there stays readable to the uid-0 program; /etc beside it does not.
+test_idmap_own_files_readable() {
+	require_root
+	mkdir -p "$TEST_TMP/work"
+	echo mine >"$TEST_TMP/work/f"
+	chmod 600 "$TEST_TMP/work/f"
+	cd "$TEST_TMP/work" || fail "cd"
+	assert_exit 0 sbx --ro-bind "$TEST_TMP/work" -- "$PROBE" cat "$TEST_TMP/work/f"
+	assert_eq mine "$OUT" "the caller's own file"
+	assert_exit 1 sbx --ro-bind "$TEST_TMP/work" -- "$PROBE" cat /etc/shadow-
+	assert_eq EACCES "$(kv errno)" "open '/etc/shadow-'"
+}
