@@ -77,6 +77,16 @@ static void chroot_reset(struct policy *p) {
 }
 
 /* argv -> profile lookup -> parse -> overrides -> validate: one policy. */
+/* The profile search path, with the message for a bad one. */
+static int search_path(char ***ret) {
+        int r = profile_search_path(ret);
+
+        if (r == -EINVAL)
+                return log_error_errno(r, "SANDBOX_PROFILE_PATH: '%s' has an entry that is not an absolute path",
+                                       getenv("SANDBOX_PROFILE_PATH"));
+        return r < 0 ? log_error_errno(r, "out of memory") : 0;
+}
+
 static int resolve_policy(const struct cli_args *a, const char *program, struct policy **ret) {
         _cleanup_(policy_freep) struct policy *p = policy_new();
         struct profile_request req = {.program = program, .profile = a->profile, .noprofile = a->noprofile};
@@ -88,9 +98,9 @@ static int resolve_policy(const struct cli_args *a, const char *program, struct 
         if (!p)
                 return log_error_errno(-ENOMEM, "out of memory");
         fill_vars(&req.vars, &vs, program, a->id);
-        r = profile_search_path(&req.dirs);
+        r = search_path(&req.dirs);
         if (r < 0)
-                return log_error_errno(r, "out of memory");
+                return r;
         r = profile_load(&req, p, &err);
         for (size_t i = 0; r == 0 && i < a->n_overrides; i++)
                 if (streq(a->overrides[i].option, "chroot"))
@@ -125,7 +135,8 @@ static int report_failed(int r, const char *path) {
 }
 
 /* --stats and --json; the report was filled in by sandbox_run. */
-static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res) {
+static void emit_report(const struct cli_args *a, const struct policy *p, const char *id, struct sandbox_result *res,
+                        int json_fd) {
         struct run_report *rep = &res->report;
         int r;
 
@@ -135,7 +146,7 @@ static void emit_report(const struct cli_args *a, const struct policy *p, const 
         if (a->stats)
                 report_print_human(stderr, rep);
         if (a->json) {
-                r = report_write_json(a->json, rep);
+                r = report_write_json_fd(json_fd, rep);
                 if (r < 0)
                         res->exit_code = report_failed(r, a->json);
         }
@@ -148,6 +159,7 @@ static int run(const struct cli_args *a) {
         char id[300];
         struct sandbox_opts o = {.id = id, .verbose = a->verbosity > 0};
         struct sandbox_result res = {0};
+        _cleanup_close_ int json_fd = -1;
         int r;
 
         if (a->id && !value_is_plain_name(a->id)) {
@@ -171,10 +183,15 @@ static int run(const struct cli_args *a) {
                         log_error("%s: [%s] %s is not supported yet", or->file ? or->file : "?", k->section, k->key);
                 return EXIT_LAUNCHER;
         }
-        r = sandbox_run(p, a->argv, &o, &res);
-        if (r < 0)
+        /* opened before the program runs: it cannot redirect the report */
+        if (a->json && (r = report_open(a->json, &json_fd)) < 0) {
+                log_error_errno(r, "Failed to open the report '%s': %m", a->json);
                 return EXIT_LAUNCHER;
-        emit_report(a, p, id, &res);
+        }
+        r = sandbox_run(p, a->argv, &o, &res);
+        if (r < 0) /* the report still says how the launch ended */
+                res.exit_code = res.report.exit_code = EXIT_LAUNCHER;
+        emit_report(a, p, id, &res, json_fd);
         return res.exit_code;
 }
 
@@ -206,7 +223,7 @@ static int print_profile(const struct cli_args *a) {
 static int list_profiles(void) {
         char **dirs = NULL;
 
-        if (profile_search_path(&dirs) < 0)
+        if (search_path(&dirs) < 0)
                 return EXIT_LAUNCHER;
         printf("# App profiles (first match on the search path wins):\n");
         profile_list(dirs, stdout);
@@ -235,7 +252,7 @@ static int link_action(const struct cli_args *a) {
 
         if (a->action == ACTION_UNLINK)
                 return link_remove(a->link_dir) < 0 ? EXIT_LAUNCHER : 0;
-        if (profile_search_path(&dirs) < 0)
+        if (search_path(&dirs) < 0)
                 return EXIT_LAUNCHER;
         r = link_create(a->link_dir, dirs);
         profile_strv_free(dirs);

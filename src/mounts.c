@@ -41,8 +41,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "idmap.h"
 #include "macro.h"
 #include "mount_path.h"
+#include "pin.h"
 
 /* ---- OS helpers (child only) -------------------------------------------- */
 
@@ -61,6 +63,8 @@ struct builder {
         unsigned n_staged;     /* mounts built on the staging tmpfs first */
         bool refused_host_mkdir; /* make_path declined to create on the host */
         bool untrusted_link;     /* a destination went through another user's link */
+        char idmap_detail[256];  /* the mount idmap_tree refused, or "" */
+        bool own_files;          /* this bind: the caller's files, not idmapped */
         struct mounts_ctx *ctx;
         const struct policy *p;
 };
@@ -72,6 +76,11 @@ static int fail(struct builder *b, int r, const char *fmt, ...) {
         va_start(ap, fmt);
         vsnprintf(b->ctx->err_detail, sizeof(b->ctx->err_detail), fmt, ap);
         va_end(ap);
+        if (b->idmap_detail[0]) {
+                size_t n = strlen(b->ctx->err_detail);
+                snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
+                         " (cannot hide root's files: no idmapped mount of %s)", b->idmap_detail);
+        }
         if (b->refused_host_mkdir && r == -ENOENT) {
                 size_t n = strlen(b->ctx->err_detail);
                 snprintf(b->ctx->err_detail + n, sizeof(b->ctx->err_detail) - n,
@@ -259,11 +268,21 @@ static int clone_tree(int srcfd, uint64_t attrs, bool recursive) {
 static int bind_fd(struct builder *b, int srcfd, const char *dst, uint64_t attrs, bool recursive) {
         struct stat st;
         _cleanup_close_ int tree = -1;
+        _cleanup_(idmap_strv_freep) char **left = NULL;
+        int r;
 
         if (fstat(srcfd, &st) < 0)
                 return negative_errno();
         tree = clone_tree(srcfd, attrs, recursive);
-        return tree < 0 ? tree : attach(b, tree, dst, !S_ISDIR(st.st_mode));
+        if (tree < 0)
+                return tree;
+        if ((attrs & MOUNT_ATTR_RDONLY) && b->ctx->idmap_fd >= 0 && !b->own_files) {
+                r = idmap_tree(tree, srcfd, b->oldroot, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail), &left);
+                if (r < 0)
+                        return r;
+        }
+        r = attach(b, tree, dst, !S_ISDIR(st.st_mode));
+        return r < 0 ? r : idmap_attach(tree, b->oldroot, left, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail));
 }
 
 /* The same onto a node already resolved in the new root (which may be
@@ -352,7 +371,9 @@ static int op_bind(struct builder *b, const struct mount_op *o) {
                 attrs |= MOUNT_ATTR_RDONLY;
         if (o->kind != MK_DEV_BIND)
                 attrs |= MOUNT_ATTR_NODEV;
+        b->own_files = idmap_own_files(o->src, b->ctx->home, b->ctx->cwd);
         r = bind_fd(b, src, o->dst, attrs, true);
+        b->own_files = false;
         if (r < 0)
                 return fail(b, r, "%s '%s' on '%s'", mounts_kind_name(o->kind), o->src, o->dst);
         return 0;
@@ -658,6 +679,8 @@ static int protect_dirs(struct builder *b) {
                         if (r == 0 && move_mount(tree, "", fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                                 r = negative_errno();
                 }
+                if (r == 0) /* no ancestor can be renamed away (pin.h) */
+                        r = pin_ancestors(fd);
                 if (r < 0)
                         return fail(b, r, "read-only profile directory '%s'", *d);
         }
@@ -718,6 +741,7 @@ static int fail_root(struct builder *b, int r, const char *dir) {
 static int make_root(struct builder *b) {
         const struct policy *p = b->p;
         _cleanup_close_ int tree = -1, src = -1;
+        _cleanup_(idmap_strv_freep) char **left = NULL;
         int r;
 
         if (p->root == ROOT_TMPFS) {
@@ -735,11 +759,17 @@ static int make_root(struct builder *b) {
                 r = tree < 0 ? negative_errno()
                              : set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
                                                        (p->root == ROOT_HOST_RO ? MOUNT_ATTR_RDONLY : 0), true);
+                if (r == 0 && p->root == ROOT_HOST_RO && b->ctx->idmap_fd >= 0)
+                        r = idmap_tree(tree, src, b->oldroot, b->ctx->idmap_fd, b->idmap_detail,
+                                       sizeof(b->idmap_detail), &left);
         }
         if (r < 0)
                 return fail(b, r, "new root");
         if (move_mount(tree, "", b->staging, "newroot", MOVE_MOUNT_F_EMPTY_PATH) < 0)
                 return fail(b, negative_errno(), "new root");
+        r = idmap_attach(tree, b->oldroot, left, b->ctx->idmap_fd, b->idmap_detail, sizeof(b->idmap_detail));
+        if (r < 0)
+                return fail(b, r, "new root");
         b->root = openat(b->staging, "newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (b->root < 0)
                 return fail(b, negative_errno(), "new root");

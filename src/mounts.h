@@ -18,6 +18,9 @@ struct mounts_ctx {
         gid_t gid;
         char *const *protect;  /* profile directories, kept read-only */
         bool unprivileged;     /* launched by a non-root user */
+        const char *cwd;      /* the caller's working directory, or NULL */
+        int idmap_fd;          /* >= 0: read-only host trees are idmapped
+                                * through this user namespace (idmap.h) */
         char err_detail[512];  /* out: what failed ("ro-bind '/x'") */
 };
 

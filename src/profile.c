@@ -103,8 +103,10 @@ int profile_search_path(char ***ret) {
                 char *save = NULL;
                 if (!copy)
                         r = -ENOMEM;
+                /* a relative entry would follow the caller's (or a
+                 * sandbox's) working directory: refused */
                 for (char *d = copy ? strtok_r(copy, ":", &save) : NULL; d && r == 0; d = strtok_r(NULL, ":", &save))
-                        r = strv_push(&v, &n, d);
+                        r = d[0] == '/' ? strv_push(&v, &n, d) : -EINVAL;
         } else {
                 const char *xdg = getenv("XDG_CONFIG_HOME");
                 char home[4096];
@@ -123,6 +125,78 @@ int profile_search_path(char ***ret) {
                 return r;
         }
         *ret = v;
+        return 0;
+}
+
+/* One step of the walk below: name in dir, created (mode 0700) when
+ * missing; a symbolic link is followed only when root or the caller owns
+ * it. Returns an O_PATH fd of the directory or -errno. */
+static int ensure_component(int dir, const char *name) {
+        _cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0 && errno == ENOENT) {
+                if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
+                        return negative_errno();
+                fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISLNK(st.st_mode)) {
+                if (st.st_uid != 0 && st.st_uid != getuid())
+                        return -ELOOP;
+                safe_close(fd);
+                fd = openat(dir, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+        } else if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        return TAKE_FD(fd);
+}
+
+static int ensure_dir(const char *path) {
+        _cleanup_free_ char *copy = strdup(path);
+        _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        char *save = NULL;
+
+        if (!copy)
+                return -ENOMEM;
+        if (dir < 0)
+                return negative_errno();
+        for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+                int d = ensure_component(dir, c);
+                if (d < 0)
+                        return d;
+                safe_close(dir);
+                dir = d;
+        }
+        return 0;
+}
+
+/* Root never creates one (no side effect on the host's /etc): the
+ * nearest existing ancestor of a missing directory is protected instead. */
+static int nearest_existing(char **d) {
+        struct stat st;
+        char *slash;
+
+        while (stat(*d, &st) < 0 && (slash = strrchr(*d, '/')))
+                slash[slash == *d] = 0; /* "/x" becomes "/" */
+        return 0;
+}
+
+int profile_dirs_prepare(char **dirs) {
+        for (char **d = dirs; d && *d; d++) {
+                char *real;
+                int r = geteuid() == 0 ? nearest_existing(d) : ensure_dir(*d);
+                if (r == -ENOMEM)
+                        return r;
+                /* not creatable by the caller: not by its sandbox either */
+                real = r == 0 ? realpath(*d, NULL) : NULL;
+                if (real) {
+                        free(*d);
+                        *d = real;
+                }
+        }
         return 0;
 }
 

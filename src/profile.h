@@ -21,8 +21,17 @@ struct profile_request {
 };
 
 /* The search path: $SANDBOX_PROFILE_PATH, else the user's config dir (not
- * for root) and SYSCONFDIR/sandbox/profiles.d. NULL-terminated, allocated. */
+ * for root) and SYSCONFDIR/sandbox/profiles.d. NULL-terminated, allocated.
+ * -EINVAL: an entry of $SANDBOX_PROFILE_PATH is not an absolute path. */
 int profile_search_path(char ***ret);
+/* Before a launch, so that no sandbox can create a profile directory:
+ * for a user, each missing directory of dirs is created (mode 0700, owned
+ * by the user; symlinks owned by others on the way are refused) to be
+ * made read-only inside (one the user cannot create, its sandbox cannot
+ * either); for root, a missing one is replaced by its nearest existing
+ * ancestor (nothing is created on the host). Each entry is then replaced
+ * by its resolved path. Returns 0 or -ENOMEM. */
+int profile_dirs_prepare(char **dirs);
 void profile_strv_free(char **v);
 
 /* Loads the profile onto p. On failure returns a negative errno and

@@ -5,8 +5,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -105,6 +108,79 @@ int report_write_json(const char *path, const struct run_report *r) {
         if (streq(path, "-"))
                 return report_print_json(stdout, r) < 0 || fflush(stdout) != 0 ? -EIO : 0;
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return negative_errno();
+        f = fdopen(fd, "w");
+        if (!f) {
+                ret = negative_errno();
+                close(fd);
+                return ret;
+        }
+        ret = report_print_json(f, r);
+        if (fclose(f) != 0 && ret == 0)
+                ret = negative_errno();
+        return ret;
+}
+
+/* One directory component: a symbolic link is followed only when root or
+ * the caller owns it (a link a sandboxed program or another user planted
+ * is refused). Returns an O_PATH fd of the directory or -errno. */
+static int open_dir_component(int dir, const char *name) {
+        _cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISLNK(st.st_mode)) {
+                if (st.st_uid != 0 && st.st_uid != getuid())
+                        return -ELOOP;
+                safe_close(fd);
+                fd = openat(dir, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+        } else if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        return TAKE_FD(fd);
+}
+
+int report_open(const char *path, int *ret_fd) {
+        char buf[PATH_MAX], *save = NULL, *name, *next;
+        _cleanup_close_ int dir = -1;
+        int fd;
+
+        if (streq(path, "-")) {
+                *ret_fd = -1;
+                return 0;
+        }
+        if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+                return -ENAMETOOLONG;
+        dir = open(path[0] == '/' ? "/" : ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return negative_errno();
+        name = strtok_r(buf, "/", &save);
+        if (!name)
+                return -EISDIR;
+        for (; (next = strtok_r(NULL, "/", &save)); name = next) {
+                int d = open_dir_component(dir, name);
+                if (d < 0)
+                        return d;
+                safe_close(dir);
+                dir = d;
+        }
+        fd = openat(dir, name, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return negative_errno();
+        *ret_fd = fd;
+        return 0;
+}
+
+int report_write_json_fd(int fd, const struct run_report *r) {
+        FILE *f;
+        int ret;
+
+        if (fd < 0)
+                return report_print_json(stdout, r) < 0 || fflush(stdout) != 0 ? -EIO : 0;
+        fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
         if (fd < 0)
                 return negative_errno();
         f = fdopen(fd, "w");

@@ -31,3 +31,11 @@ void report_print_human(FILE *f, const struct run_report *r);
 int report_print_json(FILE *f, const struct run_report *r);
 /* Writes the JSON to path ("-" = stdout). Returns 0 or -errno. */
 int report_write_json(const char *path, const struct run_report *r);
+/* Opens (creates, truncates) the report file before the program runs, so
+ * nothing the program does can redirect it: directory symlinks are
+ * followed only when root or the caller owns them, the last component
+ * never (O_NOFOLLOW). "-": *ret_fd = -1 (stdout). Returns 0 or -errno. */
+int report_open(const char *path, int *ret_fd);
+/* Writes the JSON to an fd from report_open (-1 = stdout); the caller
+ * closes fd. Returns 0 or -errno. */
+int report_write_json_fd(int fd, const struct run_report *r);

@@ -50,6 +50,7 @@
 #include "profile.h"
 #include "reaper.h"
 #include "sync.h"
+#include "idmap.h"
 #include "userhome.h"
 #include "userns.h"
 
@@ -67,6 +68,8 @@ struct launch {
         const char *home;    /* home_buf or NULL */
         char home_buf[4096];
         char **protect;  /* profile directories: read-only inside */
+        int idmap_fd;    /* -1, or the user namespace of idmap.h */
+        pid_t idmap_helper; /* its helper, reaped at the end */
         int sync_fd;     /* child's end */
         pid_t launcher;
         struct argarea args; /* the launcher's argv and environ strings */
@@ -135,7 +138,8 @@ static _Noreturn void child_main(struct launch *l) {
         const struct policy *p = l->p;
         struct sync_msg go;
         struct mounts_ctx mctx = {.home = l->home, .uid = l->uid, .gid = l->gid, .protect = l->protect,
-                                  .unprivileged = l->outer_uid != 0};
+                                  .unprivileged = l->outer_uid != 0, .idmap_fd = l->idmap_fd,
+                                  .cwd = l->cwd[0] ? l->cwd : NULL};
         const char *what = NULL;
         struct exec_root root;
         bool gone = false;
@@ -503,8 +507,12 @@ static int protected_dirs(char ***ret) {
         char **dirs = NULL;
         int r = profile_search_path(&dirs);
 
-        if (r < 0)
+        if (r == 0)
+                r = profile_dirs_prepare(dirs); /* a missing one is made, to be protected */
+        if (r < 0) {
+                profile_strv_free(dirs);
                 return r;
+        }
         r = sandbox_protected_dirs_from(dirs, geteuid() == 0, ret);
         profile_strv_free(dirs);
         return r;
@@ -548,11 +556,14 @@ static int prepare_launch(const struct policy *p, char **argv, struct launch *l)
         r = protected_dirs(&l->protect);
         if (r < 0)
                 return log_error_errno(r, "out of memory");
+        l->idmap_fd = idmap_needed(geteuid() == 0, l->userns, l->uid, l->gid) ? idmap_userns_open(&l->idmap_helper) : -1;
+        if (l->idmap_fd < -1)
+                return log_error_errno(l->idmap_fd, "Failed to create the user namespace that hides root's files: %m");
         return 0;
 }
 
 int sandbox_run(const struct policy *p, char **argv, const struct sandbox_opts *o, struct sandbox_result *res) {
-        struct launch l = {0};
+        struct launch l = {.idmap_fd = -1};
         struct cgroup_ctx cg = CGROUP_CTX_INIT;
         struct cgroup_stats cs = {0};
         struct net_ctx net = NET_CTX_INIT;
@@ -671,5 +682,7 @@ out_signals:
 out_env:
         exec_env_free(l.envp);
         profile_strv_free(l.protect);
+        safe_close(l.idmap_fd);
+        idmap_helper_reap(l.idmap_helper);
         return r;
 }

@@ -166,6 +166,9 @@ test_root_host_ro() {
 		private-dev = yes
 	EOF
 	# The host's files are there, read-only (no private /tmp: $TEST_TMP is seen).
+	# As root the program (uid 0, no capabilities) is "other" to root's
+	# files (idmapped mounts), so the test's directories must let others in.
+	[[ $SANDBOX_TEST_AS == root ]] && chmod o+x "$TEST_TMP" "${TEST_TMP%/*}" && chmod -R o+rX "$TEST_TMP/visible"
 	assert_exit 0 sbx --profile hostro "$PROBE" cat "$TEST_TMP/visible/f"
 	assert_eq host-data "$OUT" "a host file seen through host-ro"
 	assert_exit 1 sbx --profile hostro "$PROBE" write "$TEST_TMP/visible/f" changed

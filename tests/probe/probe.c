@@ -536,6 +536,7 @@ int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
 int cmd_socket(int argc, char **argv);       /* probe_h4.c */
 int cmd_openmode(int argc, char **argv);     /* probe_h1.c */
 int cmd_renamepath(int argc, char **argv);   /* probe_h1.c */
+int cmd_h2(int argc, char **argv);           /* probe_h2.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -571,6 +572,7 @@ static const struct probe_cmd commands[] = {
         { "daemon", 1, cmd_daemon, "FILE [MARKER]: double fork + setsid; the daemon writes its pid to FILE; ready" },
         { "openmode", 2, cmd_openmode, "r|w PATH...: PATH=ok|ERRNO, opened only (probe_h1.c)" },
         { "renamepath", 2, cmd_renamepath, "OLD NEW: rename(2), errno=0|NAME (probe_h1.c)" },
+        { "h2", 1, cmd_h2, "noread DIR...: files without o+r must not open (probe_h2.c)" },
         { "help", 0, cmd_help, ": this list" },
 };
 

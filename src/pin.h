@@ -1,0 +1,10 @@
+/* pin.h - keeps a protected directory where it is: every ancestor of it
+ * up to its filesystem's mount root becomes a mount point (a clone of
+ * itself, same attributes), and a mount point cannot be renamed
+ * (rename(2) EBUSY), so a sandbox with a writable bind above a profile
+ * directory cannot move the directory away and put its own in its place.
+ * Owns nothing. Runs in the child (setup), on the host's tree (/oldroot). */
+#pragma once
+
+/* dir: an O_PATH fd of the protected directory. Returns 0 or -errno. */
+int pin_ancestors(int dir);
