@@ -101,27 +101,6 @@ void report_print_human(FILE *f, const struct run_report *r) {
         fputc('\n', f);
 }
 
-int report_write_json(const char *path, const struct run_report *r) {
-        FILE *f;
-        int fd, ret;
-
-        if (streq(path, "-"))
-                return report_print_json(stdout, r) < 0 || fflush(stdout) != 0 ? -EIO : 0;
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-        if (fd < 0)
-                return negative_errno();
-        f = fdopen(fd, "w");
-        if (!f) {
-                ret = negative_errno();
-                close(fd);
-                return ret;
-        }
-        ret = report_print_json(f, r);
-        if (fclose(f) != 0 && ret == 0)
-                ret = negative_errno();
-        return ret;
-}
-
 /* One directory component: a symbolic link is followed only when root or
  * the caller owns it (a link a sandboxed program or another user planted
  * is refused). Returns an O_PATH fd of the directory or -errno. */

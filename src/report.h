@@ -29,8 +29,6 @@ struct run_report {
 
 void report_print_human(FILE *f, const struct run_report *r);
 int report_print_json(FILE *f, const struct run_report *r);
-/* Writes the JSON to path ("-" = stdout). Returns 0 or -errno. */
-int report_write_json(const char *path, const struct run_report *r);
 /* Opens (creates, truncates) the report file before the program runs, so
  * nothing the program does can redirect it: directory symlinks are
  * followed only when root or the caller owns them, the last component
