@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # sandbox - setuid-free Linux sandbox launcher.
 # make [all] | check | deps | install | uninstall | asan | analyze | lint | format | bench | clean
 

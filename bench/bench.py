@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """bench.py - `make bench`: sandbox against bubblewrap and firejail.
 
 Measures, in one run, as root and as an unprivileged user:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* bpfdump.c - inspects the seccomp filters of a running process (bench/).
  *
  *   bpfdump PID [NR...]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* runner.c - the benchmark's launch driver (bench/, not part of sandbox).
  *
  *   runner seq WARMUP -- N1 CMD1 [ARGS...] [:: N2 CMD2 [ARGS...]]...

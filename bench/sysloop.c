@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sysloop.c - per-syscall cost probe for the benchmark (bench/, static).
  *
  *   sysloop [--filter allow|uncached] [CALLS [REPS]]

@@ -1,4 +1,5 @@
 # bash completion for sandbox(1)                         -*- shell-script -*-
+# SPDX-License-Identifier: LGPL-2.1-or-later
 #
 # Installed as $(PREFIX)/share/bash-completion/completions/sandbox and
 # loaded on demand by bash-completion; it also works sourced on its own

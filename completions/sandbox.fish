@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # fish completion for sandbox(1). Installed as
 # $(PREFIX)/share/fish/vendor_completions.d/sandbox.fish.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Regenerates the key reference of man/sandbox-profile.5 (between the
 # BEGIN KEYS and END KEYS markers) from the launcher's own key table
 # (`sandbox --dump-keys`), so the page cannot drift from the parser.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* argarea.c - see argarea.h. */
 #define _GNU_SOURCE
 #include "argarea.h"

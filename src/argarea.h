@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* argarea.h - PID 1 is a clone of the launcher: its argument and
  * environment strings (the launcher's command line, --env values, the
  * caller's whole environment) are what /proc/1/cmdline and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* bpf_eval.c - see bpf_eval.h. */
 #include "bpf_eval.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* bpf_eval.h - a classic BPF interpreter for seccomp programs (the
  * instruction subset seccomp accepts), run in user space: the launcher
  * asks its precompiled filters what they answer for a few calls, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* caps.c - see caps.h. The only file that includes <sys/capability.h>.
  * libcap's -1+errno is turned into -errno here. Capability sets are passed
  * around as uint64_t bit masks (bit N = capability N). */

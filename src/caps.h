@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* caps.h - the libcap adapter: capability names, dropping every
  * capability set (bounding, inheritable, ambient, permitted, effective)
  * except the profile's keep list, locking the securebits, and PID 1's drop.

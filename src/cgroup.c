@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgroup.c - see cgroup.h.
  *
  * Three layers, top to bottom in this file: pure text helpers (parsers and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cgroup.h - the sandbox's cgroup v2 leaf: created before the clone (the
  * child is born in it with CLONE_INTO_CGROUP), limits written from
  * [limits], killed on timeout, statistics read and the directory removed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* check.c - see check.h.
  *
  * Probe, don't guess: namespaces and overlayfs are tried for real in a

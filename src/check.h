@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* check.h - `sandbox --check`: what this system offers the launcher, one
  * line per requirement: "OK|WARN|FAIL  what  (hint)".
  * Owns nothing. Runs in the parent; namespace and mount trials run in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cli.c - see cli.h. */
 #define _GNU_SOURCE
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cli.h - the command line: one option table drives getopt_long, --help
  * and the shell completions. Options that map to profile keys become
  * overrides applied after the profile.

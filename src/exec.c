@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* exec.c - see exec.h. */
 #define _GNU_SOURCE
 #include "exec.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* exec.h - the payload's last steps: its environment (a pure function),
  * then rlimits, credentials, capabilities, no_new_privs, the wait for the
  * root, the working directory, seccomp and execve in the one order that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fdutil.c - see fdutil.h. */
 #define _GNU_SOURCE
 #include "fdutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fdutil.h - EINTR-safe I/O and fd helpers (read_full, write_full,
  * read_all, close_range with fallback, passing an fd over a socket).
  * Owns nothing. Used in every process. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* idmap.c - see idmap.h.
  *
  * An idmapped mount (mount_setattr MOUNT_ATTR_IDMAP, Linux 5.12) shows

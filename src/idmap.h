@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* idmap.h - keeps root's own files out of a uid-0 program's reach: the
  * read-only host trees of a root launch get an idmapped mount whose map
  * leaves host uid 0 and gid 0 unmapped, so root's files read as the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* interp.c - see interp.h. */
 #define _GNU_SOURCE
 #include "interp.h"

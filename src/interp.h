@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* interp.h - why an execve() of an existing file failed with ENOENT: the
  * interpreter it names (a script's "#!" line, an ELF executable's
  * PT_INTERP loader) is missing. The parsers are pure; interp_report_missing

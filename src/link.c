@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* link.c - see link.h. */
 #define _GNU_SOURCE
 #include "link.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* link.h - link mode, like firejail's firecfg: symlinks named after the
  * programs that have profiles, pointing at the launcher, so that running
  * `firefox` runs `sandbox firefox`; and finding the real program behind

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* log.c - see log.h; also strprintf() and set_error() of macro.h. */
 #define _GNU_SOURCE
 #include "log.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* log.h - messages to stderr: "sandbox: ..." lines, the log level, and
  * the FILE:LINE form used for profile errors.
  * Owns the only mutable global (the log level). Used in every process. */

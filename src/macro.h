@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* macro.h - small helpers shared by every module: cleanup attributes,
  * ownership transfer, array sizes, printf attributes.
  * Owns nothing; usable in every process (parent, child setup, PID 1). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* main.c - the launcher's steps: refuse setuid, parse the command line,
  * resolve the profile into one policy, run it, exit with its status.
  * Owns nothing. Runs in the parent. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mount_path.c - see mount_path.h. */
 #define _GNU_SOURCE
 #include "mount_path.h"

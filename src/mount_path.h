@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mount_path.h - path lookups for the mount set-up (mounts.c) that a
  * racer cannot redirect: sources walked one component at a time with a
  * rule for whose symlinks are followed, destinations resolved inside the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mount_plan.c - see mount_plan.h. Pure: no syscalls. */
 #define _GNU_SOURCE
 #include "mount_plan.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mount_plan.h - the ordered list of mounts a policy asks for (struct
  * mount_plan), built and checked by pure functions; mounts.c applies it in
  * the child. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mounts.c - see mounts.h (the plan itself: mount_plan.c).
  *
  * How the view is built (child, new mount namespace, all capabilities in

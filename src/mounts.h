@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mounts.h - the sandbox's filesystem view: a private mount namespace
  * with a new root assembled from the policy's [filesystem] section, a
  * fresh /proc with its dangerous files masked, and the old root detached.

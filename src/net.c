@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* net.c - see net.h. The libnl adapter: libnl types and NLE_* codes do not
  * leave this file; libnl errors become -errno in net_errno_from_nl() (the
  * kernel's own errno when the kernel sent one).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* net.h - the sandbox's network: loopback in a new network namespace
  * (mode none), the host's (mode host), or a veth pair (mode veth).
  * Owns the libnl sockets and types (never outside net.c), the veth's host

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* pin.c - see pin.h. rename(2): EBUSY when oldpath or newpath is a mount
  * point in the caller's mount namespace (is_local_mountpoint); the clones
  * made here are carried into every bind of a tree containing them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* pin.h - keeps a protected directory where it is: every ancestor of it
  * up to its filesystem's mount root becomes a mount point (a clone of
  * itself, same attributes), and a mount point cannot be renamed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* policy.c - see policy.h. The key table here drives the profile parser,
  * --set, --print-profile and the man page's key list. Pure code. */
 #define _GNU_SOURCE

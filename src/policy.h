@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* policy.h - the one validated description of a sandbox that the launch
  * reads: every profile key, its typed value and where it came from.
  * Owns struct policy and the key table. Pure: no syscalls; built in the

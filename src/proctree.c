@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* proctree.c - see proctree.h. */
 #define _GNU_SOURCE
 #include "proctree.h"

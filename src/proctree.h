@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* proctree.h - ending a sandbox's process tree without a PID namespace.
  * The caller is a child subreaper (PR_SET_CHILD_SUBREAPER), so every
  * orphan of the tree becomes its child; proctree_kill() kills its

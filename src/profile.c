@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* profile.c - see profile.h. Lookup order (docs/DESIGN.md section 2):
  *   --profile NAME|PATH; else in each directory of the search path
  *   PROGRAM.conf (first found), then drop-ins PROGRAM.conf.d/(*).conf from

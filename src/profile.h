@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* profile.h - finds and loads the profile for a program: search path,
  * NAME.conf, drop-ins, includes, default.conf and the built-in default,
  * applied in order onto a struct policy.

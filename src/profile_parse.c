@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* profile_parse.c - see profile_parse.h. The only file that includes
  * <ini.h>: inih's "non-zero is success" handler convention, its line
  * counting and its truncation at 200 bytes are dealt with here. */

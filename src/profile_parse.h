@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* profile_parse.h - the inih adapter: turns the bytes of one profile file
  * into (section, key, value, line) entries, rejecting what inih would
  * silently mangle (long lines, NUL, CR, BOM, continuation lines).

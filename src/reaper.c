@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* reaper.c - see reaper.h. Signals raised by the terminal (si_code
  * SI_KERNEL) reach the program directly, as it shares the process group,
  * so only signals sent with kill() are forwarded; that way Ctrl-C is

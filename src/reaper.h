@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* reaper.h - PID 1 of the sandbox: reaps every zombie, forwards signals
  * sent to it by the launcher to the program, and reports the program's
  * wait status to the launcher before exiting with it; without a PID

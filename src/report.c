@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* report.c - see report.h. */
 #define _GNU_SOURCE
 #include "report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* report.h - the per-run report (docs/DESIGN.md 6): a human summary for
  * --stats and a JSON object for --json.
  * Owns struct run_report. Pure formatting plus writing the file; parent. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rlimits.c - see rlimits.h. */
 #include "rlimits.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rlimits.h - applies the [limits] rlimits (nofile, nproc, fsize, core).
  * Owns nothing. Runs in the payload process (PID 2) before the drop. */
 #pragma once

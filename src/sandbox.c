@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sandbox.c - see sandbox.h.
  *
  * parent (host namespaces)          child = PID 1 in the new namespaces

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sandbox.h - the orchestrator: clones the sandbox, feeds it its
  * identity maps, forwards signals, enforces the timeout, and turns the
  * outcome into the launcher's exit status.

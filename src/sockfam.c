@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sockfam.c - see sockfam.h.
  *
  * The filter is a second seccomp program, stacked under the syscall

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sockfam.h - socket families a sandbox may create ([network] protocol):
  * the family names, the default allow list per network mode, and the
  * small classic-BPF filter on socket()'s and socketpair()'s first

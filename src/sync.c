@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sync.c - see sync.h. */
 #define _GNU_SOURCE
 #include "sync.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sync.h - the parent/child channel: a SOCK_SEQPACKET pair carrying
  * fixed-size messages {stage, errno, status, detail}. The child reports
  * each failure as one message and exits; PID 1 reports the program's

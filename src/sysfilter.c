@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sysfilter.c - see sysfilter.h. The only file that includes <seccomp.h>.
  *
  * Design: every filter is an allow list in BPF terms.

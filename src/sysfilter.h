@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sysfilter.h - the libseccomp adapter: named @groups and built-in
  * profiles, the policy's [seccomp] section compiled into a filter, and the
  * small filter of the PID-1 reaper.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* userhome.c - see userhome.h. */
 #define _GNU_SOURCE
 #include "userhome.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* userhome.h - the caller's home directory, resolved one way for every
  * use (${HOME} in profiles, the mount plan, the private home): $HOME when
  * it is an absolute path, else the passwd entry of the real uid.

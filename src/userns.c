@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* userns.c - see userns.h. user_namespaces(7): setgroups must be "deny"
  * before an unprivileged process may write gid_map. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* userns.h - writes the uid/gid maps of a child's new user namespace
  * (setgroups "deny", one id mapped to the caller's).
  * Owns nothing. Runs in the parent, after clone(), before "go". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* value.c - see value.h. Pure code: no syscalls, unit-tested and fuzzed. */
 #include "value.h"
 

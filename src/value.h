@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* value.h - pure parsers and printers for profile values: sizes,
  * durations, booleans, numbers, modes, CIDR, variable expansion.
  * Owns nothing; no syscalls. Used by the policy code in the parent. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Runs every test tier of `make check` and ends with one line
 # "N passed, N failed, N skipped" summing them:
 #   1. unit      cmocka tests and fuzz-corpus replays (tests/run-unit.sh)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run-unit.sh UNIT_BIN... -- FUZZ_BIN...
 # Runs every cmocka unit binary (TAP output, each test counted) and every
 # fuzz target's corpus replay (tests/fuzz/corpus/NAME for build/tests/fuzz_NAME,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gen-bpf.c - build tool: compiles the built-in seccomp profiles (in their
  * plain form: no allow/deny, the default action, secondary architectures
  * blocked) and the reaper's filter with libseccomp, and writes them as C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_names.c - fuzz target for the name and value parsers behind the
  * [seccomp] and [capabilities] keys and the value grammar: each input line
  * is tried as a syscall or @group name, a capability name, and as every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_profile.c - libFuzzer target for the profile engine: the bytes are
  * one profile file. profile_parse_buffer must accept or reject them cleanly
  * (FILE:LINE-ready error: a message and a line inside the input); accepted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* replay_main.c - main() for fuzz targets built without libFuzzer (plain
  * gcc in `make unit`): feeds every file named on the command line, and
  * every regular file in every directory named there (sorted), to

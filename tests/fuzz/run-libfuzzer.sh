@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # run-libfuzzer.sh SECONDS [LIBFUZZER_ARGS...] - builds every tests/fuzz/fuzz_*.c
 # with clang -fsanitize=fuzzer,address,undefined (clang 14 with
 # libclang-rt-14-dev) and runs each for SECONDS over its corpus

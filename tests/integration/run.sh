@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck source-path=SCRIPTDIR
 # Integration test runner for `sandbox`: runs every test_* function of
 # tests/integration/t_*.sh against the real launcher and the static probe,

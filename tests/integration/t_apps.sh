@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # The shipped per-app profiles (profiles.d/) with the real applications.
 # Every profile must load; every app profile runs a real task of its

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Foundation tests: exit statuses, profile errors, timeouts, the PID-1
 # reaper, signal forwarding, namespaces and standard streams (docs/DESIGN.md

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Shell completions (completions/): bash driven through COMP_WORDS and
 # COMP_CWORD, zsh through a pseudo-terminal (zpty), fish through

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Documentation stays true: the key reference of sandbox-profile(5) is the
 # parser's key table, the pages lint clean, every option is documented.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Filesystem view (docs/DESIGN.md section 2 [filesystem] and [process] uid/gid;
 # docs/SECURITY-TESTS.md cases 2, 8, 12, 13, 20, 21, 24, 29; issue #3): the three

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # `make install` and `make uninstall` into a DESTDIR: every file in its
 # place with its mode, nothing setuid, the installed binary working with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # cgroup v2 limits, the run report and `sandbox --check` (docs/DESIGN.md 3, 6;
 # docs/SECURITY-TESTS.md 14, 25-27, 30). Asserts on counter deltas and loose

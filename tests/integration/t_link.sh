@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Link mode (like firejail's firecfg): --link DIR makes DIR/NAME -> sandbox
 # for every profile NAME whose program is installed; running the link runs

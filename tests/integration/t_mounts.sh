@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Mount-view hardening (issue 12: items 1, 2, 9, 18, 19): every step of the
 # view works on the fd of what was mounted, overlay state directories,

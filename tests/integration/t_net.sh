@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Networking: [network] mode none / host / veth (docs/DESIGN.md 2-4;
 # docs/SECURITY-TESTS.md 22 abstract_socket_isolation, 28 veth_network).

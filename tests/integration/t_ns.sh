@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Namespaces that are off by default, and launches whose profile
 # directories are out of the caller's reach.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Profile values and messages (issue 12 items 3, 16 and 19): an expanded
 # variable never changes how a value splits, ${CWD} never grants the home

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Profile headers say what the profile grants (issue 12 item 10), checked
 # mechanically so they cannot drift:

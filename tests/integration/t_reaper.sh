@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # PID 1 of the sandbox (issue 12): its death is a launcher failure, it
 # kills the whole tree without a PID namespace, it shows the program

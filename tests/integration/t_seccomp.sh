@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # The syscall filter and the capability drop (docs/DESIGN.md section 5,
 # docs/SECURITY-TESTS.md cases 1-7, 9, 10): the probe calls syscalls with harmless

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Hardening round 2: what a sandboxed program must not reach or change
 # (root's files seen by a uid-0 program, the next run's profiles, the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # The launch sequence (sandbox.c): the program (PID 2) is forked before PID
 # 1 builds the view and, with net.mode = none, makes the network namespace

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: the static helper the integration tests run inside the sandbox.
  * Owns: the subcommand table and the simple reporting subcommands.
  * Runs in: the sandboxed payload; `runas` also runs on the harness side.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: the static helper the integration tests run inside the sandbox.
  * Owns: nothing global; each subcommand reports on stdout as key=value lines.
  * Runs in: the sandboxed payload (and, for `runas`, in the harness itself).

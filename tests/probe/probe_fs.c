@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: `fs OP ARGS...`, filesystem-view attacks for tests/integration/t_fs.sh.
  * Owns: the table of filesystem operations (mount family with real paths,
  * mknod, directory listing that also works for empty directories, the

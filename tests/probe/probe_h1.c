@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: `openmode r|w PATH...`, can the payload open each PATH for
  * reading or writing? Opens without O_CREAT, O_TRUNC or any read or write
  * (O_NONBLOCK, so /proc/kmsg does not block): nothing on the host changes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: `h2 OP ARGS...`, checks for the hardening round 2 tests.
  * Owns: the owner-permission walk (`h2 noread DIR...`).
  * Runs in: the sandboxed payload.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: `socket FAMILY TYPE` and `socketpair FAMILY TYPE`, raw socket(2)
  * and socketpair(2) calls for the socket-family filter ([network]
  * protocol; issue 12 item 5).

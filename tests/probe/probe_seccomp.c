@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: `getppid-loop N` and `seccomp OP ...`, the syscall-filter probes.
  * Owns: nothing global.
  * Runs in: the sandboxed payload.

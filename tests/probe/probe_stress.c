@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: process, memory and CPU subcommands (reaper and limit tests).
  * Owns: the children and threads it creates; it reaps or kills them itself.
  * Runs in: the sandboxed payload.

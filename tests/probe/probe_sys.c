@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* probe: `syscall NAME|NR|list [ARGS...]`, raw system calls by name.
  * Owns: the table of {name, number, harmless arguments}.
  * Runs in: the sandboxed payload.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_cgroup.c - unit tests for the pure parts of cgroup.c (file parsers
  * with fixtures taken from real kernels, including missing and unknown
  * keys; cpu.max formatting; leaf names; mountinfo and /proc/self/cgroup)

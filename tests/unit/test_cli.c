@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_cli.c - unit tests for cli.c: the option table, aliases mapping to
  * profile keys, --set, stopping at the program name, '--', unknown options
  * and missing arguments, actions that need no program, --help output. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_env.c - unit tests for exec_build_env: clear/keep (with patterns),
  * the loader variables that only `set` can pass, unset, set overriding,
  * and odd environment entries. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_fdutil.c - unit tests for the fd helpers that need no privileges:
  * passing an fd over a unix socket (how PID 1 gets the program's network
  * namespace), closing all but a few fds, and the full read/write loops. */

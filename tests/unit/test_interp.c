@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_interp.c - unit tests for interp.c's pure parsers: a script's "#!"
  * interpreter and an ELF executable's PT_INTERP loader (issue 12 item 19),
  * on hand-made headers and truncated or hostile ones. */

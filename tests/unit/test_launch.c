@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_launch.c - unit tests for the launcher's small helpers: one
  * resolution of the home directory (userhome.c) and the protected
  * directory list, which must fail whole on ENOMEM (sandbox.c). strdup

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_log.c - unit tests for log.c: control characters in messages are
  * escaped (issue 12 item 19), whole escapes only when a buffer is short,
  * log_plain prints whatever the level, %m refers to the given error. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_mounts.c - the mount plan (mounts_plan, pure): which mounts a policy
  * asks for, how [-]SRC[:DST] and DIR[:options] are read, and the order they
  * are applied in (parents before children, profile order within a depth,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_net.c - unit tests for the pure parts of the network code: CIDR
  * parsing edge cases (value_parse_cidr, as [network] uses it), the
  * [network] checks of policy_set/policy_validate, the host end's interface

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_parse.c - unit tests for profile_parse.c, the inih adapter: entries
  * and line numbers, comments, long lines, NUL, CR, BOM, syntax errors,
  * indented lines (never inih continuations), and profile_parse_fd. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_policy.c - unit tests for policy.c: the key table, policy_set for
  * every key type (good and bad values, duplicates, lists), validation,
  * suggestions, canonical value text and policy_print. */

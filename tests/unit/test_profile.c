@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_profile.c - unit tests for profile.c: the search path, lookup order
  * across directories, default.conf and the built-in default, drop-ins,
  * includes (order, diamond, loop, depth, missing), file safety checks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_reaper.c - unit tests for PID 1's pure helpers: the children list
  * parser (proctree.c), the /proc/self/stat argument-area parser and the
  * wipe (argarea.c), and killing a real process tree as a subreaper. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_sockfam.c - [network] protocol: family names, defaults per network
  * mode, and the socket-family filter stacked under each built-in
  * profile's precompiled syscall filter, run in the cBPF interpreter

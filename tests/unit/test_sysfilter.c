@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_sysfilter.c - the syscall filter and capability names, offline.
  * Every built-in profile is compiled, exported as PFC and BPF, and the BPF
  * is run in a small userspace cBPF interpreter (ours) over native, i386,

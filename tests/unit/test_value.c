@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_value.c - unit tests for value.c: sizes, durations, booleans,
  * tristate, modes, CPU quota, CIDR, ${VAR} expansion, edit distance, plain
  * names, and the canonical size/duration printers. */

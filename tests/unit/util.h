@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* util.h - helpers shared by the cmocka unit tests: throwaway directory
  * trees, writing files with exact modes, capturing stderr, substring
  * asserts and a normaliser for policy_print output.

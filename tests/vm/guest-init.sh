@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Guest /init for the QEMU test tier (tests/vm/run.sh copies it into the
 # initramfs as /init). Runs as PID 1 under busybox sh.
 #

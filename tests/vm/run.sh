@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # Guest tier: run tests/integration/run.sh inside a QEMU guest that boots
 # Debian's stock kernel (linux-image-amd64, downloaded and unpacked into the
 # cache, never installed) from a busybox initramfs, so cgroup v2 cpu, memory
