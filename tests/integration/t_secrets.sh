@@ -4,7 +4,7 @@
 # (root's files seen by a uid-0 program, the next run's profiles, the
 # report file). Sourced by run.sh; see lib.sh.
 
-# noread_ok: OUT of `probe h2 noread` found no leak and checked something.
+# noread_ok: OUT of `probe perms noread` found no leak and checked something.
 noread_ok() {
 	assert_not_contains "$OUT" "leak=" "files without o+r"
 	assert_not_contains "$OUT" "odd=" "the walk"
@@ -18,7 +18,7 @@ noread_ok() {
 test_root_payload_no_root_only_files() {
 	require_root
 	local f
-	run sbx -- "$PROBE" h2 noread /etc /usr
+	run sbx -- "$PROBE" perms noread /etc /usr
 	assert_eq 0 "$RC" "probe exit"
 	noread_ok
 	for f in /etc/shadow- /etc/gshadow- /etc/shadow /etc/gshadow; do
@@ -41,7 +41,7 @@ test_root_payload_no_root_only_files_host_ro() {
 	for d in /etc /var /root /opt /srv /boot; do
 		[[ -d $d ]] && dirs+=("$d")
 	done
-	run sbx --profile "$(profile_write hostro <<<$'[filesystem]\nroot = host-ro')" -- "$PROBE" h2 noread "${dirs[@]}"
+	run sbx --profile "$(profile_write hostro <<<$'[filesystem]\nroot = host-ro')" -- "$PROBE" perms noread "${dirs[@]}"
 	assert_eq 0 "$RC" "probe exit"
 	noread_ok
 }

@@ -534,10 +534,10 @@ static int cmd_help(int argc, char **argv);
 int cmd_fs(int argc, char **argv); /* probe_fs.c */
 int cmd_getppid_loop(int argc, char **argv); /* probe_seccomp.c */
 int cmd_seccomp(int argc, char **argv);      /* probe_seccomp.c */
-int cmd_socket(int argc, char **argv);       /* probe_h4.c */
-int cmd_openmode(int argc, char **argv);     /* probe_h1.c */
-int cmd_renamepath(int argc, char **argv);   /* probe_h1.c */
-int cmd_h2(int argc, char **argv);           /* probe_h2.c */
+int cmd_socket(int argc, char **argv);       /* probe_net.c */
+int cmd_openmode(int argc, char **argv);     /* probe_view.c */
+int cmd_renamepath(int argc, char **argv);   /* probe_view.c */
+int cmd_perms(int argc, char **argv);           /* probe_perms.c */
 
 static const struct probe_cmd commands[] = {
         { "exit", 1, cmd_exit, "N: exit(N)" },
@@ -568,12 +568,12 @@ static const struct probe_cmd commands[] = {
         { "fs", 1, cmd_fs, "OP ARGS...: filesystem attacks (probe_fs.c; probe fs help)" },
         { "getppid-loop", 1, cmd_getppid_loop, "N: N raw getppid calls, ns_per_call=" },
         { "seccomp", 1, cmd_seccomp, "OP ARGS...: syscall-filter probes (probe_seccomp.c)" },
-        { "socket", 2, cmd_socket, "FAMILY TYPE: raw socket(2): socket=ok or errno= (probe_h4.c)" },
+        { "socket", 2, cmd_socket, "FAMILY TYPE: raw socket(2): socket=ok or errno= (probe_net.c)" },
         { "socketpair", 2, cmd_socket, "FAMILY TYPE: raw socketpair(2): socketpair=ok or errno=" },
         { "daemon", 1, cmd_daemon, "FILE [MARKER]: double fork + setsid; the daemon writes its pid to FILE; ready" },
-        { "openmode", 2, cmd_openmode, "r|w PATH...: PATH=ok|ERRNO, opened only (probe_h1.c)" },
-        { "renamepath", 2, cmd_renamepath, "OLD NEW: rename(2), errno=0|NAME (probe_h1.c)" },
-        { "h2", 1, cmd_h2, "noread DIR...: files without o+r must not open (probe_h2.c)" },
+        { "openmode", 2, cmd_openmode, "r|w PATH...: PATH=ok|ERRNO, opened only (probe_view.c)" },
+        { "renamepath", 2, cmd_renamepath, "OLD NEW: rename(2), errno=0|NAME (probe_view.c)" },
+        { "perms", 1, cmd_perms, "noread DIR...: files without o+r must not open (probe_perms.c)" },
         { "help", 0, cmd_help, ": this list" },
 };
 

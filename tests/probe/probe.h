@@ -37,7 +37,7 @@ int cmd_threads(int argc, char **argv);
 int cmd_orphans(int argc, char **argv);
 int cmd_ignore_term_fork(int argc, char **argv);
 
-/* probe_h3.c */
+/* probe_proc.c */
 int cmd_daemon(int argc, char **argv);
 
 #endif

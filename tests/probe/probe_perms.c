@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* probe: `h2 OP ARGS...`, checks for the hardening round 2 tests.
- * Owns: the owner-permission walk (`h2 noread DIR...`).
+/* probe: `perms OP ARGS...`, permission checks.
+ * Owns: the owner-permission walk (`perms noread DIR...`).
  * Runs in: the sandboxed payload.
  *
  * `noread DIR...` walks each DIR without following symbolic links or
@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int cmd_h2(int argc, char **argv);
+int cmd_perms(int argc, char **argv);
 
 static long checked, denied, readable;
 
@@ -50,7 +50,7 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
         return 0;
 }
 
-int cmd_h2(int argc, char **argv)
+int cmd_perms(int argc, char **argv)
 {
         if (argc >= 3 && strcmp(argv[1], "noread") == 0) {
                 for (int i = 2; i < argc; i++)
@@ -59,6 +59,6 @@ int cmd_h2(int argc, char **argv)
                 printf("checked=%ld\ndenied=%ld\nreadable=%ld\n", checked, denied, readable);
                 return 0;
         }
-        fprintf(stderr, "usage: probe h2 noread DIR...\n");
+        fprintf(stderr, "usage: probe perms noread DIR...\n");
         return 2;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* probe_h3.c - probes for hardening round 2 (issue 12): a daemon that
+/* probe_proc.c - probes for hardening round 2 (issue 12): a daemon that
  * escapes its parent's session, for the PID-1 tree tests.
  * Owns nothing. Runs in the sandboxed payload. */
 #include "probe.h"
