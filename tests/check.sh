@@ -77,14 +77,19 @@ extra() { [[ " ${SANDBOX_CHECK_EXTRA:-} " == *" $1 "* ]]; }
 # profiles' loading (apps.profiles_load). ASAN_EXCLUDE= (empty) runs all.
 ASAN_EXCLUDE=${ASAN_EXCLUDE-'^apps\.(firefox|chromium|libreoffice|evince|evince_thumbnailer|gimp|mpv|vlc|thunderbird|transmission_gtk)$'}
 
-if extra analyze; then
-	if tier analyze "$OUT/analyze.log" make --no-print-directory analyze; then
-		echo "1 passed, 0 failed" >>"$OUT/analyze.log"
+# make_tier TARGET: `make TARGET` as a tier of its own, one test.
+make_tier() {
+	if tier "$1" "$OUT/$1.log" make --no-print-directory "$1"; then
+		echo "1 passed, 0 failed" >>"$OUT/$1.log"
 	else
-		echo "0 passed, 1 failed" >>"$OUT/analyze.log"
+		echo "0 passed, 1 failed" >>"$OUT/$1.log"
 	fi
-	add_counts "$OUT/analyze.log" analyze
-fi
+	add_counts "$OUT/$1.log" "$1"
+}
+
+# lint: shellcheck, SPDX lines, fds without O_CLOEXEC, mandoc -Tlint.
+extra lint && make_tier lint
+extra analyze && make_tier analyze
 
 if extra asan; then
 	start=$SECONDS

@@ -6,15 +6,16 @@
 # messages of the mount set-up. Uses t_fs.sh's helpers (bb_tree, fs_profile,
 # assert_one_line_error, tree_state).
 
-# shellcheck source=t_fs.sh
+# shellcheck source-path=SCRIPTDIR source=t_fs.sh
 . "${BASH_SOURCE[0]%/*}/t_fs.sh"
 
 # proc_race_tree DIR: a busybox chroot tree whose /proc is a symlink to
 # pa, with alt a symlink to pb (the racer swaps the two links).
 proc_race_tree() {
 	bb_tree "$1"
-	rmdir "$1/proc" && mkdir -p "$1/pa" "$1/pb" && ln -s pa "$1/proc" && ln -s pb "$1/alt" ||
+	if ! { rmdir "$1/proc" && mkdir -p "$1/pa" "$1/pb" && ln -s pa "$1/proc" && ln -s pb "$1/alt"; }; then
 		fail "cannot build the race tree $1"
+	fi
 	chmod 755 "$1/pa" "$1/pb"
 }
 
@@ -77,6 +78,7 @@ test_proc_symlink_race() {
 # followed.
 test_chroot_foreign_link_dst() {
 	require_root
+	# shellcheck disable=SC2034 # read by sbx (lib.sh): chroot tests bring their own tree
 	local SBX_NO_PROBE_BIND=1 t=$TEST_TMP/tree
 	proc_race_tree "$t"
 	assert_exit 0 sbx --chroot "$t" /probe stat /proc/self/stat
