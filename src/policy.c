@@ -606,15 +606,14 @@ const char *policy_key_separators(const struct key_def *k) {
         return NULL;
 }
 
-const char *policy_suggest_key(const char *section, const char *key) {
-        static char buf[96];
+const char *policy_suggest_key(const char *section, const char *key, char *buf, size_t len) {
         unsigned best = 3;
         const struct key_def *hit = NULL;
 
         /* The key in another section first, then near misses. */
         for (size_t i = 0; i < policy_n_keys; i++)
                 if (streq(policy_keys[i].key, key)) {
-                        snprintf(buf, sizeof(buf), "[%s] %s", policy_keys[i].section, key);
+                        snprintf(buf, len, "[%s] %s", policy_keys[i].section, key);
                         return buf;
                 }
         for (size_t i = 0; i < policy_n_keys; i++) {
@@ -626,7 +625,7 @@ const char *policy_suggest_key(const char *section, const char *key) {
         }
         if (!hit)
                 return NULL;
-        snprintf(buf, sizeof(buf), "%s", hit->key);
+        snprintf(buf, len, "%s", hit->key);
         return buf;
 }
 

@@ -166,9 +166,9 @@ const struct key_def *policy_find_key(const char *section, const char *key);
  * or NULL for a value of one part. Expansion happens part by part
  * (value_expand_split). */
 const char *policy_key_separators(const struct key_def *k);
-/* Suggests the closest known "section.key" or key name for an unknown one,
- * or NULL; the returned string is static. */
-const char *policy_suggest_key(const char *section, const char *key);
+/* Suggests the closest known "[section] key" or key name for an unknown
+ * one: written to buf (len bytes, truncated) and returned, or NULL. */
+const char *policy_suggest_key(const char *section, const char *key, char *buf, size_t len);
 bool policy_section_known(const char *section);
 /* The closest known section name, or NULL. */
 const char *policy_suggest_section(const char *section);

@@ -396,12 +396,14 @@ static int apply_entry(struct loader *l, const char *file, const struct profile_
         int r;
 
         if (!policy_section_known(e->section)) {
-                const char *hint = policy_suggest_key("", e->key);
+                char buf[96];
+                const char *hint = policy_suggest_key("", e->key, buf, sizeof(buf));
                 return loader_fail(l, file, e->line, "unknown section [%s]%s%s%s", e->section,
                                    hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
         }
         if (!k) {
-                const char *hint = policy_suggest_key(e->section, e->key);
+                char buf[96];
+                const char *hint = policy_suggest_key(e->section, e->key, buf, sizeof(buf));
                 return loader_fail(l, file, e->line, "unknown key '%s' in [%s]%s%s%s", e->key, e->section,
                                    hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
         }
@@ -607,7 +609,8 @@ int profile_apply_override(struct policy *p, const char *assignment, const char 
         *dot = *eq = 0;
         k = policy_find_key(copy, dot + 1);
         if (!k) {
-                const char *hint = policy_suggest_key(copy, dot + 1);
+                char buf[96];
+                const char *hint = policy_suggest_key(copy, dot + 1, buf, sizeof(buf));
                 (void)!asprintf(ret_error, "%s: unknown key '%s.%s'%s%s%s", option, copy, dot + 1,
                                 hint ? " (did you mean " : "", hint ? hint : "", hint ? "?)" : "");
                 return -EINVAL;

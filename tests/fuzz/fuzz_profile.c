@@ -90,16 +90,16 @@ static bool apply(struct policy *p, const struct profile_file *f, const char *fi
         for (size_t i = 0; i < f->n; i++) {
                 const struct profile_entry *e = &f->entries[i];
                 const struct key_def *k;
-                char *expanded = NULL, *bad = NULL, *msg = NULL;
+                char *expanded = NULL, *bad = NULL, *msg = NULL, hint[96];
                 int r;
 
                 if (!policy_section_known(e->section)) {
-                        (void)policy_suggest_key("", e->key);
+                        (void)policy_suggest_key("", e->key, hint, sizeof(hint));
                         return false;
                 }
                 k = policy_find_key(e->section, e->key);
                 if (!k) {
-                        (void)policy_suggest_key(e->section, e->key);
+                        (void)policy_suggest_key(e->section, e->key, hint, sizeof(hint));
                         return false;
                 }
                 if (!(k->flags & KF_NOEXPAND)) {

@@ -643,23 +643,29 @@ static void test_unsupported(void **state) {
 /* ---- suggestions ---------------------------------------------------------- */
 
 static void test_suggest(void **state) {
+        char buf[96], small[8];
         const char *s;
         (void)state;
 
-        s = policy_suggest_key("limits", "memroy");
+        s = policy_suggest_key("limits", "memroy", buf, sizeof(buf));
         assert_non_null(s);
         assert_string_equal(s, "memory");
-        s = policy_suggest_key("limits", "timout");
+        s = policy_suggest_key("limits", "timout", buf, sizeof(buf));
         assert_non_null(s);
         assert_string_equal(s, "timeout");
-        s = policy_suggest_key("process", "memory");
+        s = policy_suggest_key("process", "memory", buf, sizeof(buf));
         assert_non_null(s);
         assert_string_equal(s, "[limits] memory");
-        s = policy_suggest_key("", "private-tmp");
+        s = policy_suggest_key("", "private-tmp", buf, sizeof(buf));
         assert_non_null(s);
         assert_string_equal(s, "[filesystem] private-tmp");
-        assert_null(policy_suggest_key("limits", "completely-unrelated"));
-        assert_null(policy_suggest_key("limits", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+        assert_null(policy_suggest_key("limits", "completely-unrelated", buf, sizeof(buf)));
+        assert_null(policy_suggest_key("limits", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", buf, sizeof(buf)));
+        /* the caller's buffer, truncated to its size; two calls do not share one */
+        s = policy_suggest_key("", "private-tmp", small, sizeof(small));
+        assert_ptr_equal(s, small);
+        assert_string_equal(small, "[filesy");
+        assert_string_equal(buf, "[filesystem] private-tmp");
 }
 
 /* ---- printing ------------------------------------------------------------- */
