@@ -14,6 +14,7 @@
 #include <sys/socket.h> /* AF_INET, AF_INET6 for the [network] checks */
 
 #include "caps.h"
+#include "log.h"
 #include "sockfam.h"
 #include "sysfilter.h"
 #include "value.h"
@@ -1103,14 +1104,16 @@ char *policy_value_text(const struct policy *p, const struct key_def *k) {
  * file name is shortened from the left so the comment stays a valid line. */
 static void print_origin(FILE *f, struct origin o) {
         const char *file = o.file ? o.file : "?";
+        char esc[4 * 150 + 1];
         size_t max = 150;
 
         if (strlen(file) > max)
                 file += strlen(file) - max;
+        log_escape(file, esc, sizeof(esc)); /* a newline in a path would start a line of its own */
         if (o.line)
-                fprintf(f, "# %s%s:%u\n", file == o.file || !o.file ? "" : "...", file, o.line);
+                fprintf(f, "# %s%s:%u\n", file == o.file || !o.file ? "" : "...", esc, o.line);
         else
-                fprintf(f, "# %s\n", file);
+                fprintf(f, "# %s\n", esc);
 }
 
 /* One "key = value" line that reads back as the same value: '$' and a
@@ -1130,9 +1133,14 @@ static void print_value(FILE *f, const struct key_def *k, const char *value, boo
 }
 
 int policy_print(const struct policy *p, FILE *f) {
-        fprintf(f, "# Resolved policy for '%s'.\n", p->name ? p->name : "?");
-        for (size_t i = 0; i < p->sources.n; i++)
-                fprintf(f, "# source: %s\n", p->sources.items[i].value);
+        char esc[4 * 4096];
+
+        log_escape(p->name ? p->name : "?", esc, sizeof(esc));
+        fprintf(f, "# Resolved policy for '%s'.\n", esc);
+        for (size_t i = 0; i < p->sources.n; i++) {
+                log_escape(p->sources.items[i].value, esc, sizeof(esc));
+                fprintf(f, "# source: %s\n", esc);
+        }
         for (size_t s = 0; s < ELEMENTSOF(sections); s++) {
                 fprintf(f, "\n[%s]\n", sections[s]);
                 for (size_t i = 0; i < policy_n_keys; i++) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "fdutil.h"
+#include "log.h"
 #include "macro.h"
 #include "profile_parse.h"
 #include "userhome.h"
@@ -665,8 +666,13 @@ static void list_pass(char **dirs, FILE *out, bool includes) {
                 if (!path)
                         continue;
                 desc = read_description(path);
-                if (includes == (desc && strncmp(desc, "Include:", 8) == 0))
-                        fprintf(out, "%-20s %s%s%s\n", *n, path, desc ? "  " : "", desc ? desc : "");
+                if (includes == (desc && strncmp(desc, "Include:", 8) == 0)) {
+                        /* a description or path cannot reach the terminal raw */
+                        char epath[4 * PATH_MAX], edesc[1024];
+                        log_escape(path, epath, sizeof(epath));
+                        log_escape(desc ? desc : "", edesc, sizeof(edesc));
+                        fprintf(out, "%-20s %s%s%s\n", *n, epath, desc ? "  " : "", edesc);
+                }
         }
         profile_strv_free(names);
 }

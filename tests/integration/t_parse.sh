@@ -113,6 +113,24 @@ test_messages_escape_control_characters() {
 	assert_contains "$ERR" "'/nonexistent\\n/x\\x1b[0m'" "the error"
 }
 
+# The listings escape what profiles and paths contain too: a description
+# with an escape sequence in --list-profiles, a profile file whose name has
+# a newline in --print-profile's comments (main printed both raw).
+test_listings_escape_control_characters() {
+	local dir=$TEST_TMP/odd$'\n'dir
+	mkdir -p "$dir" || fail "cannot create the directory"
+	printf '[profile]\ndescription = evil\033[2Jtext\n' >"$PROFILE_DIR/escdesc.conf"
+	printf '[limits]\npids = 77\n' >"$dir/nl.conf"
+	run "$SANDBOX" --list-profiles
+	assert_eq 0 "$RC" "exit status of --list-profiles"
+	assert_contains "$OUT" 'evil\x1b[2Jtext' "the escaped description"
+	assert_not_contains "$OUT" $'\e' "a raw ESC byte"
+	run "$SANDBOX" --profile "$dir/nl.conf" --print-profile probe
+	assert_eq 0 "$RC" "exit status of --print-profile"
+	assert_contains "$OUT" "# $TEST_TMP/odd\\ndir/nl.conf:2" "the escaped origin"
+	assert_eq 0 "$(grep -c '^dir/nl.conf' <<<"$OUT")" "a line started by the path's newline"
+}
+
 # A program whose "#!" interpreter or ELF loader is missing is named with
 # what is missing (main said "No such file or directory" for the program
 # itself, exit 127); the program exists, so the status is 126.
