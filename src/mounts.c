@@ -516,13 +516,49 @@ static int hide_node(struct builder *b, int target) {
         return bind_onto(b->empty, target, attrs, false);
 }
 
+/* The directory that holds the entry at path (target, resolved already):
+ * its "..", or for a non-directory the parent path resolved again and
+ * checked to hold that very node. */
+static int hide_parent(struct builder *b, int target, const char *path) {
+        char dir[PATH_MAX];
+        const char *base = strrchr(path, '/');
+        struct stat t, c;
+        int parent;
+
+        if (fstat(target, &t) < 0)
+                return negative_errno();
+        if (S_ISDIR(t.st_mode)) {
+                parent = openat(target, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                return parent < 0 ? negative_errno() : parent;
+        }
+        if (!base || (size_t)(base - path) >= sizeof(dir))
+                return -EINVAL;
+        snprintf(dir, sizeof(dir), "%.*s", (int)(base - path), path);
+        parent = dir[0] ? resolve_dst(b, b->root, dir) : fcntl(b->root, F_DUPFD_CLOEXEC, 3);
+        if (parent < 0)
+                return parent == -ENOENT ? -ESTALE : parent;
+        if (fstatat(parent, base + 1, &c, AT_SYMLINK_NOFOLLOW) < 0 || c.st_dev != t.st_dev || c.st_ino != t.st_ino) {
+                close(parent);
+                return -ESTALE;
+        }
+        return parent;
+}
+
 static int op_hide(struct builder *b, const struct mount_op *o) {
-        _cleanup_close_ int target = resolve_dst(b, b->root, o->dst);
+        _cleanup_close_ int target = resolve_dst(b, b->root, o->dst), parent = -1;
         int r;
 
         if (target == -ENOENT)
                 return 0; /* nothing to hide */
-        r = target < 0 ? target : hide_node(b, target);
+        r = target < 0 ? target : (parent = hide_parent(b, target, o->dst));
+        if (r >= 0)
+                r = hide_node(b, target);
+        /* Every directory between the covered entry and the root of its
+         * mount becomes a mount point (pin.h): renaming one fails with
+         * EBUSY, so a program that can write the tree cannot move the
+         * entry away from PATH and expose it in the next run. */
+        if (r == 0)
+                r = pin_up(parent);
         return r < 0 ? fail(b, r, "hide '%s'", o->dst) : 0;
 }
 

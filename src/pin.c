@@ -33,8 +33,8 @@ static int pin_one(int fd) {
         return 0;
 }
 
-int pin_ancestors(int dir) {
-        _cleanup_close_ int cur = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+int pin_up(int dir) {
+        _cleanup_close_ int cur = fcntl(dir, F_DUPFD_CLOEXEC, 3);
 
         for (;;) {
                 int r, up;
@@ -53,4 +53,10 @@ int pin_ancestors(int dir) {
                 if (r < 0)
                         return r;
         }
+}
+
+int pin_ancestors(int dir) {
+        _cleanup_close_ int parent = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+        return parent < 0 ? negative_errno() : pin_up(parent);
 }

@@ -214,14 +214,15 @@ test_protected_destinations() {
 	assert_exit 0 sbx --set filesystem.proc=no --ro-bind "$d:/proc" "$PROBE" ls /proc
 }
 
-# ---- hide inside a writable bind (issue 12 #9): the documented limit ----------
+# ---- hide inside a writable bind (issue 12 #9) ---------------------------------
 
-# Within one run a hide holds: the covered entry cannot be read, renamed
-# or unmounted, and renaming a parent directory takes the cover along.
-# But the program can leave the entry at another path (by renaming the
-# parent), and the next run's hide of the old path finds nothing there:
-# sandbox-profile(5) says a hide protects across runs only in trees the
-# program cannot write. This test pins down exactly that.
+# A hide holds across runs in a tree the program can write: the covered
+# entry cannot be read, renamed or unmounted, and every directory between
+# it and the root of its mount is a mount point inside the sandbox, so
+# renaming one fails (EBUSY) and the entry stays at the hidden path for
+# the next run. (Before, the program renamed the parent and the next run's
+# hide found nothing at the path: the entry was readable under its new
+# name.)
 test_hide_in_writable_bind() {
 	local fake=$TEST_TMP/fake
 	mkdir -p "$fake/d/sub"
@@ -229,25 +230,29 @@ test_hide_in_writable_bind() {
 	fs_profile hidew <<-EOF
 		[filesystem]
 		bind = $fake:/home/f
+		bind = $fake:/home/g
 		hide = /home/f/d/sub/tok
 	EOF
 	assert_exit 0 sbx --profile hidew /bin/sh -c "
 		$PROBE cat /home/f/d/sub/tok | sed 's/^/read1./'
-		$PROBE renamepath /home/f/d/sub/tok /home/f/tok | sed 's/^/mvfile./'
+		$PROBE renamepath /home/f/d/sub/tok /home/f/d/sub/tok2 | sed 's/^/mvfile./'
 		$PROBE fs umount /home/f/d/sub/tok | sed 's/^/umount./'
+		$PROBE renamepath /home/f/d/sub /home/f/d/sub2 | sed 's/^/mvsub./'
 		$PROBE renamepath /home/f/d /home/f/d2 | sed 's/^/mvparent./'
-		$PROBE cat /home/f/d2/sub/tok | sed 's/^/read2./'"
+		$PROBE renamepath /home/g/d /home/g/d3 | sed 's/^/mvalias./'
+		$PROBE write /home/f/d/new x | sed 's/^/write./'"
 	assert_not_contains "$OUT" SECRET "the first run's output"
 	assert_eq EACCES "$(kv read1.errno)" "reading the hidden file"
 	assert_eq EBUSY "$(kv mvfile.errno)" "renaming the hidden file"
 	assert_ne 0 "$(kv umount.ret)" "unmounting the cover"
-	assert_eq 0 "$(kv mvparent.errno)" "renaming its parent directory"
-	assert_eq EACCES "$(kv read2.errno)" "reading it under the parent's new name"
-	[[ -f $fake/d2/sub/tok && ! -e $fake/d ]] || fail "the rename did not reach the host directory"
-	# The next run: nothing is at the hidden path any more, so nothing is
-	# covered, and the entry is readable under its new name (the limit).
-	assert_exit 0 sbx --profile hidew "$PROBE" cat /home/f/d2/sub/tok
-	assert_eq SECRET-TOKEN "$OUT" "the moved entry in the next run (documented limit)"
+	assert_eq EBUSY "$(kv mvsub.errno)" "renaming the directory that holds it"
+	assert_eq EBUSY "$(kv mvparent.errno)" "renaming a directory above it"
+	assert_eq EBUSY "$(kv mvalias.errno)" "renaming it through a second bind of the same tree"
+	[[ -f $fake/d/sub/tok && ! -e $fake/d2 && ! -e $fake/d3 ]] || fail "a rename reached the host directory"
+	[[ -f $fake/d/new ]] || fail "the tree is not writable any more"
+	# The next run covers the same entry.
+	assert_exit 1 sbx --profile hidew "$PROBE" cat /home/f/d/sub/tok
+	assert_eq EACCES "$(kv errno)" "the hidden file in the next run"
 }
 
 # A hide (a protection the profile asks for) whose path goes through a
