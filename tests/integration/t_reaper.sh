@@ -5,13 +5,20 @@
 # nothing of the launcher's command line, and it keeps no capability.
 # Run by run.sh as root and as an unprivileged user.
 
-# init_pid LAUNCHER_PID: the launcher's only child, PID 1 of the sandbox.
+# init_pid LAUNCHER_PID: the child of the launcher that is PID 1 of the
+# sandbox (named sandbox-init; a root launch may also have a short-lived
+# idmap helper among its children, see src/idmap.c).
 init_pid() {
-	local kids
+	local kids kid cmd found=
 	kids=$(<"/proc/$1/task/$1/children") || return 1
-	kids=${kids%% }
-	[[ $kids =~ ^[0-9]+$ ]] || return 1
-	printf '%s\n' "$kids"
+	for kid in $kids; do
+		cmd=$(tr '\0' ' ' <"/proc/$kid/cmdline" 2>/dev/null) || continue
+		[[ $cmd == "sandbox-init"* ]] || continue
+		[[ -z $found ]] || return 1
+		found=$kid
+	done
+	[[ -n $found ]] || return 1
+	printf '%s\n' "$found"
 }
 
 # wait_pid_gone PID [SECONDS]: 0 once PID no longer exists (reaped).
