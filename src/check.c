@@ -28,6 +28,7 @@
 
 #include "cgroup.h"
 #include "fdutil.h"
+#include "idmap.h"
 #include "macro.h"
 
 enum level { LEVEL_OK, LEVEL_WARN, LEVEL_FAIL };
@@ -347,6 +348,35 @@ static void check_landlock(struct check *c) {
         }
 }
 
+/* Root only: can the filesystems of /usr and /etc be idmapped (what keeps
+ * root's own files out of a uid-0 program's reach, idmap.h)? Tried on
+ * detached clones, which never touch the host's mount table. */
+static void check_idmap(struct check *c) {
+        static const char *const dirs[] = {"/usr", "/etc"};
+        pid_t helper = -1;
+        int ns = idmap_userns_open(&helper), err = 0;
+        const char *bad = NULL;
+
+        for (size_t i = 0; ns >= 0 && i < ELEMENTSOF(dirs) && !bad; i++) {
+                struct mount_attr a = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)ns};
+                _cleanup_close_ int t = open_tree(AT_FDCWD, dirs[i], OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (t < 0 || mount_setattr(t, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0)
+                        err = errno, bad = dirs[i];
+        }
+        if (ns < 0)
+                err = -ns;
+        safe_close(ns);
+        idmap_helper_reap(helper);
+        c->ok = ns >= 0 && !bad;
+        if (c->ok) {
+                what(c, "idmapped mounts of /usr and /etc (root's own files stay out of a uid-0 program's reach)");
+                return;
+        }
+        what(c, "idmapped mounts%s%s: %s", bad ? " of " : "", bad ? bad : "", strerror(err));
+        hint(c, "a uid-0 program launched by root can read root-only files there; run it with --uid/--gid, "
+                "or use Linux 6.3+ for tmpfs");
+}
+
 static enum level print_check(FILE *out, const struct check *c) {
         enum level l = c->ok ? LEVEL_OK : c->required ? LEVEL_FAIL : LEVEL_WARN;
         static const char *const names[] = {"OK", "WARN", "FAIL"};
@@ -359,7 +389,7 @@ static enum level print_check(FILE *out, const struct check *c) {
 }
 
 int check_run(FILE *out) {
-        struct check c[8] = {{0}};
+        struct check c[9] = {{0}};
         bool failed = false;
         size_t n = 0;
 
@@ -373,6 +403,8 @@ int check_run(FILE *out) {
         check_overlay(&c[n++]);
         check_netadmin(&c[n++]);
         check_landlock(&c[n++]);
+        if (geteuid() == 0)
+                check_idmap(&c[n++]);
         for (size_t i = 0; i < n; i++)
                 failed |= print_check(out, &c[i]) == LEVEL_FAIL;
         return fflush(out) != 0 || failed ? 1 : 0;

@@ -303,11 +303,24 @@ int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, si
          * alone (same fd number), idmapped; the mounts below are cloned
          * one by one after it is attached (idmap_attach). */
         top = open_tree(srcfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
-        if (top < 0 || set_ro(top) < 0 ||
-            (mount_setattr(top, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0 && !(errno == EINVAL && kernel_fs_fd(top)))) {
+        if (top < 0 || set_ro(top) < 0) {
                 r = negative_errno();
                 snprintf(detail, n, "the top of this tree");
                 return r;
+        }
+        if (mount_setattr(top, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+                if (errno != EINVAL) {
+                        r = negative_errno();
+                        snprintf(detail, n, "the top of this tree");
+                        return r;
+                }
+                /* The tree's own filesystem cannot be idmapped (tmpfs
+                 * before Linux 6.3, ramfs, the initramfs rootfs, most
+                 * network filesystems): the tree keeps the host's owners,
+                 * as it did before idmapping existed (documented in
+                 * sandbox(1) and docs/SECURITY.md; --check says so). */
+                if (!kernel_fs_fd(top))
+                        return 0;
         }
         r = list_below(srcfd, oldroot, ret_left);
         if (r < 0) {

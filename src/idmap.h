@@ -37,8 +37,10 @@ void idmap_helper_reap(pid_t pid);
  * tree fd becomes a clone of the top mount alone, idmapped, and
  * *ret_left lists the mounts below it (free with idmap_strv_free) for
  * idmap_attach. oldroot: an fd of the host root, /oldroot, under which
- * "proc/self/mountinfo" is the current mount table. Returns 0 or -errno;
- * on failure detail says what refused. */
+ * "proc/self/mountinfo" is the current mount table. A tree whose own
+ * filesystem cannot be idmapped (EINVAL: tmpfs before Linux 6.3, ramfs,
+ * ...) is left as it is, with the host's owners. Returns 0 or -errno; on
+ * failure detail says what refused. */
 int idmap_tree(int tree, int srcfd, int oldroot, int userns_fd, char *detail, size_t n, char ***ret_left);
 /* After the tree is attached: each mount of left cloned alone, read-only
  * and idmapped, at its place in the tree; mounts of the kernel's own

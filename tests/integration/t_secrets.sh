@@ -12,11 +12,22 @@ noread_ok() {
 	assert_le 1 "$(kv readable)" "files with o+r readable"
 }
 
+# require_idmap: skips (with `sandbox --check`'s words) where the
+# filesystems of /usr and /etc cannot be idmapped, as in the QEMU guest
+# (an initramfs root on Linux 6.1; tmpfs is idmappable from 6.3 on).
+require_idmap() {
+	local line
+	line=$("$SANDBOX" --check 2>/dev/null | grep 'idmapped mounts')
+	[[ -n $line ]] || fail "sandbox --check printed no idmapped-mounts line as root"
+	[[ $line == OK* ]] || skip "${line#WARN  }"
+}
+
 # A uid-0 program without capabilities is "other" to root's files in the
 # default view (issue 12 item 4): every file without o+r fails with
 # EACCES, /etc/shadow- and /etc/gshadow- included; o+r files still open.
 test_root_payload_no_root_only_files() {
 	require_root
+	require_idmap
 	local f
 	run sbx -- "$PROBE" perms noread /etc /usr
 	assert_eq 0 "$RC" "probe exit"
@@ -36,6 +47,7 @@ test_root_payload_no_root_only_files() {
 # The same for a host-ro root: every mount of the host's tree.
 test_root_payload_no_root_only_files_host_ro() {
 	require_root
+	require_idmap
 	local -a dirs=()
 	local d
 	for d in /etc /var /root /opt /srv /boot; do
@@ -51,6 +63,7 @@ test_root_payload_no_root_only_files_host_ro() {
 # pass is unchanged: host root is the overflow id in its user namespace.
 test_idmap_only_for_uid0() {
 	if [[ $SANDBOX_TEST_AS == root ]]; then
+		require_idmap
 		assert_exit 0 sbx --uid 1000 --gid 1000 -- "$PROBE" stat /etc/passwd
 		assert_eq 0 "$(kv uid)" "owner of /etc/passwd for uid 1000"
 		assert_exit 0 sbx --uid 1000 --gid 0 -- "$PROBE" stat /etc/passwd
@@ -157,6 +170,7 @@ test_idmap_kernel_fs_binds() {
 # there stays readable to the uid-0 program; /etc beside it does not.
 test_idmap_own_files_readable() {
 	require_root
+	require_idmap
 	mkdir -p "$TEST_TMP/work"
 	echo mine >"$TEST_TMP/work/f"
 	chmod 600 "$TEST_TMP/work/f"
