@@ -71,8 +71,10 @@ test_idmap_only_for_uid0() {
 	else
 		assert_exit 0 sbx -- "$PROBE" stat /etc/passwd
 		assert_eq 65534 "$(kv uid)" "owner of /etc/passwd"
-		assert_exit 1 sbx -- "$PROBE" cat /etc/shadow-
-		assert_eq EACCES "$(kv errno)" "open '/etc/shadow-'"
+		if [[ -e /etc/shadow- ]]; then
+			assert_exit 1 sbx -- "$PROBE" cat /etc/shadow-
+			assert_eq EACCES "$(kv errno)" "open '/etc/shadow-'"
+		fi
 	fi
 }
 
@@ -177,6 +179,7 @@ test_idmap_own_files_readable() {
 	cd "$TEST_TMP/work" || fail "cd"
 	assert_exit 0 sbx --ro-bind "$TEST_TMP/work" -- "$PROBE" cat "$TEST_TMP/work/f"
 	assert_eq mine "$OUT" "the caller's own file"
+	[[ -e /etc/shadow- ]] || return 0
 	assert_exit 1 sbx --ro-bind "$TEST_TMP/work" -- "$PROBE" cat /etc/shadow-
 	assert_eq EACCES "$(kv errno)" "open '/etc/shadow-'"
 }
