@@ -12,6 +12,7 @@
 # "FILE:LINE" of cwd.conf's `bind = ${CWD}`.
 parse_cwd_profile() {
 	local n
+	[[ -f $REPO/profiles.d/cwd.conf ]] || skip "profiles.d is not part of this tree ($REPO)"
 	cp "$REPO/profiles.d/cwd.conf" "$PROFILE_DIR/cwd.conf" || fail "cannot copy cwd.conf"
 	# shellcheck disable=SC2016 # a literal ${CWD}
 	n=$(grep -n '^bind = \${CWD}$' "$PROFILE_DIR/cwd.conf" | cut -d: -f1)
