@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -209,4 +210,27 @@ int recv_fd(int sock) {
                 return -EBADMSG;
         memcpy(&fd, CMSG_DATA(c), sizeof(int));
         return fd;
+}
+
+int fd_open_dir_trusted(int dir, const char *name, bool create) {
+        _cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        struct stat st;
+
+        if (fd < 0 && errno == ENOENT && create) {
+                if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
+                        return negative_errno();
+                fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        }
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return negative_errno();
+        if (S_ISLNK(st.st_mode)) {
+                if (st.st_uid != 0 && st.st_uid != getuid())
+                        return -ELOOP;
+                safe_close(fd);
+                fd = openat(dir, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0)
+                        return negative_errno();
+        } else if (!S_ISDIR(st.st_mode))
+                return -ENOTDIR;
+        return TAKE_FD(fd);
 }

@@ -4,6 +4,8 @@
  * Owns nothing. Used in every process. */
 #pragma once
 
+#include <stdbool.h>
+
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -18,6 +20,12 @@ int read_all(int fd, size_t max, char **ret, size_t *ret_len);
 int read_file_at(int dirfd, const char *path, size_t max, char **ret);
 /* Writes a string to a file relative to dirfd (O_WRONLY, no create). */
 int write_file_at(int dirfd, const char *path, const char *s);
+/* An O_PATH fd of the directory name in dir, made (mode 0700) first when
+ * create and missing. A symbolic link there is followed only when root or
+ * the caller owns it (-ELOOP otherwise: a link a sandboxed program or
+ * another user planted); anything but a directory is -ENOTDIR. Returns
+ * the fd or -errno. */
+int fd_open_dir_trusted(int dir, const char *name, bool create);
 /* Marks every fd >= from close-on-exec (close_range, else /proc/self/fd). */
 int fd_cloexec_from(int from);
 /* Closes every fd except the n in keep[] (any order, -1 entries ignored;

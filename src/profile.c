@@ -130,32 +130,6 @@ int profile_search_path(char ***ret) {
         return 0;
 }
 
-/* One step of the walk below: name in dir, created (mode 0700) when
- * missing; a symbolic link is followed only when root or the caller owns
- * it. Returns an O_PATH fd of the directory or -errno. */
-static int ensure_component(int dir, const char *name) {
-        _cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        struct stat st;
-
-        if (fd < 0 && errno == ENOENT) {
-                if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
-                        return negative_errno();
-                fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        }
-        if (fd < 0 || fstat(fd, &st) < 0)
-                return negative_errno();
-        if (S_ISLNK(st.st_mode)) {
-                if (st.st_uid != 0 && st.st_uid != getuid())
-                        return -ELOOP;
-                safe_close(fd);
-                fd = openat(dir, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (fd < 0)
-                        return negative_errno();
-        } else if (!S_ISDIR(st.st_mode))
-                return -ENOTDIR;
-        return TAKE_FD(fd);
-}
-
 static int ensure_dir(const char *path) {
         _cleanup_free_ char *copy = strdup(path);
         _cleanup_close_ int dir = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -166,7 +140,7 @@ static int ensure_dir(const char *path) {
         if (dir < 0)
                 return negative_errno();
         for (char *c = strtok_r(copy, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-                int d = ensure_component(dir, c);
+                int d = fd_open_dir_trusted(dir, c, true);
                 if (d < 0)
                         return d;
                 safe_close(dir);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fdutil.h"
 #include "macro.h"
 #include "value.h"
 
@@ -102,27 +103,6 @@ void report_print_human(FILE *f, const struct run_report *r) {
         fputc('\n', f);
 }
 
-/* One directory component: a symbolic link is followed only when root or
- * the caller owns it (a link a sandboxed program or another user planted
- * is refused). Returns an O_PATH fd of the directory or -errno. */
-static int open_dir_component(int dir, const char *name) {
-        _cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-        struct stat st;
-
-        if (fd < 0 || fstat(fd, &st) < 0)
-                return negative_errno();
-        if (S_ISLNK(st.st_mode)) {
-                if (st.st_uid != 0 && st.st_uid != getuid())
-                        return -ELOOP;
-                safe_close(fd);
-                fd = openat(dir, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
-                if (fd < 0)
-                        return negative_errno();
-        } else if (!S_ISDIR(st.st_mode))
-                return -ENOTDIR;
-        return TAKE_FD(fd);
-}
-
 int report_open(const char *path, int *ret_fd) {
         char buf[PATH_MAX], *save = NULL, *name, *next;
         _cleanup_close_ int dir = -1;
@@ -141,7 +121,7 @@ int report_open(const char *path, int *ret_fd) {
         if (!name)
                 return -EISDIR;
         for (; (next = strtok_r(NULL, "/", &save)); name = next) {
-                int d = open_dir_component(dir, name);
+                int d = fd_open_dir_trusted(dir, name, false);
                 if (d < 0)
                         return d;
                 safe_close(dir);
