@@ -84,15 +84,21 @@ test_pidno_exit_kills_daemon() {
 	wait_pid_gone "$pid" 5 || fail "the daemon (pid $pid) survives the program"
 }
 
-test_pidno_die_with_parent_kills_daemon() {
-	local pid
-	require_root
+# start_pidno_daemon: a background launch with namespaces.pid = no whose
+# program double-forks a daemon that writes its pid to $TEST_TMP/d/pid.
+start_pidno_daemon() {
 	mkdir "$TEST_TMP/d"
 	sbx_bg "$TEST_TMP/out" --set namespaces.pid=no --bind "$TEST_TMP/d" "$PROBE" daemon "$TEST_TMP/d/pid" "$(marker_new)"
 	wait_for "$TEST_TMP/out" '^ready$' 10 || {
 		show_bg "$TEST_TMP/out"
 		fail "the probe never reported ready"
 	}
+}
+
+test_pidno_die_with_parent_kills_daemon() {
+	local pid
+	require_root
+	start_pidno_daemon
 	pid=$(daemon_pid "$TEST_TMP/d/pid")
 	kill -KILL "$BG_PID"
 	wait "$BG_PID" 2>/dev/null
@@ -102,12 +108,7 @@ test_pidno_die_with_parent_kills_daemon() {
 test_pidno_init_killed_kills_daemon() {
 	local pid init
 	require_root
-	mkdir "$TEST_TMP/d"
-	sbx_bg "$TEST_TMP/out" --set namespaces.pid=no --bind "$TEST_TMP/d" "$PROBE" daemon "$TEST_TMP/d/pid" "$(marker_new)"
-	wait_for "$TEST_TMP/out" '^ready$' 10 || {
-		show_bg "$TEST_TMP/out"
-		fail "the probe never reported ready"
-	}
+	start_pidno_daemon
 	pid=$(daemon_pid "$TEST_TMP/d/pid")
 	init=$(init_pid "$BG_PID") || fail "the launcher has no single child"
 	kill -KILL "$init"
